@@ -1,0 +1,168 @@
+"""Jinja layouts assemble the issue into one HTML document.
+
+Templates are looked up in the workspace's ``layouts/`` first and in the built-in layouts
+after, so a publication can override one template and keep the rest. A workspace template
+can also extend a built-in one as ``default/<name>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .config import PAGE_SIZES, Publication
+from .content import Issue
+from .errors import NotespressError, Problem
+from .markup import Source, render_markdown
+from .resources import default_layouts
+from .sources import parse_yaml, read_text
+
+MAIN_TEMPLATE = "issue.html"
+
+
+@dataclass(frozen=True)
+class Platform:
+    path: Path
+    lang: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Assembled:
+    html: str
+    base_url: str
+    lang: str
+    title: str
+
+
+def layout_dirs(root: Path) -> list[Path]:
+    dirs = [root / "layouts", default_layouts()]
+    unique: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
+    return unique
+
+
+def make_environment(root: Path) -> jinja2.Environment:
+    dirs = layout_dirs(root)
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default_layouts()))}),
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["longdate"] = long_date
+    return env
+
+
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
+    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"],
+}
+
+
+def long_date(value: dt.date, lang: str = "en", day: bool = False) -> str:
+    months = MONTHS.get(lang.split("-")[0], MONTHS["en"])
+    month = months[value.month - 1]
+    if lang.startswith("en"):
+        return f"{month} {value.day}, {value.year}" if day else f"{month} {value.year}"
+    return f"{value.day} {month} {value.year}" if day else f"{month} {value.year}"
+
+
+def load_strings(root: Path, lang: str) -> dict[str, str]:
+    """The layouts' own words in `lang`, falling back to English word by word."""
+    strings: dict[str, str] = {}
+    for code in ("en", lang.split("-")[0], lang):
+        for folder in reversed(layout_dirs(root)):
+            path = folder / "strings" / f"{code}.yaml"
+            if path.is_file():
+                doc = parse_yaml(read_text(path), path)
+                strings.update({str(k): str(v) for k, v in doc.data.items()})
+    return strings
+
+
+def load_platform(pub: Publication, lang: str) -> Platform | None:
+    path = pub.platform_for(lang)
+    if path is None:
+        return None
+    code = next((c for c, p in pub.platform.items() if p == path), pub.lang)
+    from .sources import split_front_matter
+
+    text = read_text(path)
+    first_line = 1
+    if text.startswith("---\n"):
+        doc = split_front_matter(text, path)
+        text, first_line = doc.body, doc.body_line
+    rendered = render_markdown(text, Source(path=path, first_line=first_line,
+                                            folder=pub.root, lang=code,
+                                            id_prefix="platform-"))
+    errors = [p for p in rendered.problems if p.severity == "error"]
+    if errors:
+        raise NotespressError(errors)
+    return Platform(path=path, lang=code, html=rendered.html)
+
+
+def assemble(pub: Publication, issue: Issue) -> Assembled:
+    """Render the main layout with the issue's data into one HTML document."""
+    env = make_environment(pub.root)
+    platform = load_platform(pub, issue.lang)
+    width, height = PAGE_SIZES[pub.page_size]
+    context: dict[str, Any] = {
+        "pub": pub,
+        "issue": issue,
+        "articles": [_article_view(a) for a in issue.articles],
+        "platform": _platform_view(platform) if platform else None,
+        "strings": load_strings(pub.root, issue.lang),
+        "page": {"size": pub.page_size, "width": width, "height": height},
+        "lang": issue.lang,
+    }
+    title = f"{pub.name} No. {issue.number}" + (f": {issue.title}" if issue.title else "")
+    context["document_title"] = title
+    try:
+        html = env.get_template(MAIN_TEMPLATE).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        path = Path(exc.filename) if exc.filename else None
+        raise NotespressError(Problem(path, f"template error: {exc.message}", exc.lineno)) from None
+    except jinja2.TemplateNotFound as exc:
+        raise NotespressError(Problem(None, f"layout template '{exc.name}' not found in "
+                                      f"{', '.join(str(d) for d in layout_dirs(pub.root))}")) from None
+    except jinja2.TemplateError as exc:
+        path, line = _template_frame(exc)
+        raise NotespressError(Problem(path, f"template error: {exc}", line)) from None
+    return Assembled(html=html, base_url=pub.root.resolve().as_uri() + "/", lang=issue.lang,
+                     title=title)
+
+
+def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
+    """The innermost template file and line in a Jinja traceback."""
+    found: tuple[Path | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".css", ".xml", ".txt", ".j2")):
+            found = (Path(frame.filename), frame.lineno)
+    return found
+
+
+def _article_view(article) -> dict[str, Any]:  # noqa: ANN001
+    view = dict(article.__dict__)
+    view["html"] = Markup(article.html)
+    return view
+
+
+def _platform_view(platform: Platform) -> dict[str, Any]:
+    return {"path": platform.path, "lang": platform.lang, "html": Markup(platform.html)}

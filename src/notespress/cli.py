@@ -1,0 +1,116 @@
+"""The command line: parse options, call one function, turn a NotespressError into lines."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from .errors import NotespressError, display_path
+
+app = typer.Typer(
+    name="notespress",
+    help="Turn a folder of Markdown articles into a newsletter to print, fold, staple and email.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+T = TypeVar("T")
+
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")]
+Workspace = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="The publication's folder (default: the nearest "
+                 "folder with a notespress.yaml, from the current one upward).",
+                 file_okay=False),
+]
+
+
+def _run(action: Callable[[], T], debug: bool) -> T:
+    """Run a command's one call; report problems one per line, exit non-zero on error."""
+    try:
+        return action()
+    except NotespressError as exc:
+        if debug:
+            traceback.print_exc()
+        for problem in exc.problems:
+            typer.echo(f"error: {problem}" if problem.severity == "error" else str(problem),
+                       err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # a bug in notespress or a library: say so in one line
+        if debug:
+            traceback.print_exc()
+        else:
+            typer.echo(f"error: internal error: {type(exc).__name__}: {exc} "
+                       "(run again with --debug for the traceback)", err=True)
+        raise typer.Exit(2) from None
+
+
+def _workspace(workspace: Path | None) -> Path:
+    from .config import find_workspace
+
+    return find_workspace(workspace or Path.cwd())
+
+
+@app.command()
+def build(
+    issue: Annotated[str, typer.Argument(help="The issue: a folder name under issues/ "
+                                         "(issue-12), a path, or a number (12).")],
+    workspace: Workspace = None,
+    html: Annotated[bool, typer.Option("--html", help="Also write the assembled HTML.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Build the PDF editions of an issue into build/<issue>/.
+
+    Example: notespress build issue-12
+    """
+    from .build import build as run_build
+
+    result = _run(lambda: run_build(_workspace(workspace), issue, write_html=html,
+                                    strict=strict), debug)
+    for warning in result.warnings:
+        typer.echo(str(warning), err=True)
+    for output in result.outputs:
+        pages = f"  ({output.pages} pages)" if output.pages is not None else ""
+        typer.echo(f"wrote {display_path(output.path)}{pages}")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create (must be new or empty).")],
+    name: Annotated[str, typer.Option("--name", help="The publication's name.")],
+    lang: Annotated[str, typer.Option("--lang", help="Default language code.")] = "en",
+    page_size: Annotated[str, typer.Option("--page-size", help="letter or a4 (also "
+                                           "half-letter, a5, tabloid).")] = "letter",
+    debug: Debug = False,
+) -> None:
+    """Create a new publication: notespress.yaml, layouts, fonts, platform, a sample issue.
+
+    Example: notespress init ../red-notes --name "Red Notes" --page-size a4
+    """
+    from .scaffold import init_workspace
+
+    created = _run(lambda: init_workspace(directory, name=name, lang=lang,
+                                          page_size=page_size), debug)
+    typer.echo(f"created {display_path(created.root)} with sample issue "
+               f"{created.sample_issue}")
+    typer.echo(f"next: cd {display_path(created.root)} && notespress build "
+               f"{created.sample_issue}")
+
+
+def main() -> None:
+    app(prog_name="notespress")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""An issue of the newsletter: `issue.yaml` and its articles, read and validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Publication, check_lang, slugify
+from .errors import NotespressError, Problem, Problems
+from .markup import ImageRef, Source, render_markdown
+from .sources import list_item_lines, parse_yaml, read_text, split_front_matter
+
+ISSUE_FILE = "issue.yaml"
+
+
+@dataclass(frozen=True)
+class Article:
+    path: Path
+    slug: str
+    title: str
+    subtitle: str
+    author: str
+    translator: str
+    lang: str
+    summary: str
+    html: str
+    images: tuple[ImageRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    folder: Path
+    name: str  # the folder name, e.g. issue-12
+    number: int
+    date: dt.date
+    title: str
+    lang: str
+    volume: str
+    articles: tuple[Article, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+def resolve_issue(root: Path, ref: str) -> Path:
+    """An issue folder from a folder name under issues/, a path, or a number."""
+    issues_dir = root / "issues"
+    candidates = [issues_dir / ref, Path(ref)]
+    if ref.isdigit():
+        candidates.insert(0, issues_dir / f"issue-{int(ref)}")
+    for candidate in candidates:
+        if (candidate / ISSUE_FILE).is_file():
+            return candidate.resolve()
+    if ref.isdigit() and issues_dir.is_dir():
+        for folder in sorted(issues_dir.iterdir()):
+            yaml_path = folder / ISSUE_FILE
+            if yaml_path.is_file():
+                try:
+                    number = parse_yaml(read_text(yaml_path), yaml_path).data.get("number")
+                except NotespressError:
+                    continue
+                if number == int(ref):
+                    return folder.resolve()
+    known = sorted(p.name for p in issues_dir.glob(f"*/{ISSUE_FILE}")) if issues_dir.is_dir() else []
+    known = sorted(p.parent.name for p in issues_dir.glob(f"*/{ISSUE_FILE}")) if known else []
+    hint = f" (issues here: {', '.join(known)})" if known else ""
+    for candidate in candidates:
+        if candidate.is_dir():
+            raise NotespressError(Problem(candidate / ISSUE_FILE, "file not found: an issue "
+                                          "folder needs an issue.yaml"))
+    raise NotespressError(Problem(None, f"no issue '{ref}' in {issues_dir}{hint}"))
+
+
+def _text(meta, key: str, problems: Problems, required: bool = False) -> str:  # noqa: ANN001
+    value = meta.data.get(key)
+    if value is None or value == "":
+        if required:
+            problems.add(meta.path, "required key is missing", meta.first_line, key)
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.add(meta.path, f"must be text, not {type(value).__name__}", meta.line(key), key)
+        return ""
+    return str(value).strip()
+
+
+def load_issue(pub: Publication, folder: Path) -> Issue:
+    """Read issue.yaml and every article, collecting all problems before raising."""
+    problems = Problems()
+    yaml_path = folder / ISSUE_FILE
+    text = read_text(yaml_path)
+    meta = parse_yaml(text, yaml_path, what=ISSUE_FILE)
+
+    number = meta.data.get("number")
+    if number is None:
+        problems.add(yaml_path, "required key is missing (the issue number, e.g. 12)",
+                     meta.first_line, "number")
+        number = 0
+    elif isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        problems.add(yaml_path, f"'{number}' is not a whole number", meta.line("number"),
+                     "number")
+        number = 0
+
+    date = dt.date(1970, 1, 1)
+    raw_date = meta.data.get("date")
+    if raw_date is None:
+        problems.add(yaml_path, "required key is missing (the date of the issue, YYYY-MM-DD)",
+                     meta.first_line, "date")
+    else:
+        try:
+            date = dt.date.fromisoformat(str(raw_date).strip())
+        except ValueError:
+            problems.add(yaml_path, f"'{raw_date}' is not a date; write it as YYYY-MM-DD",
+                         meta.line("date"), "date")
+
+    title = _text(meta, "title", problems)
+    volume = _text(meta, "volume", problems)
+    lang = _text(meta, "lang", problems) or pub.lang
+    check_lang(lang, meta, "lang", problems)
+
+    files = _article_files(folder, meta, text, problems)
+    articles: list[Article] = []
+    warnings: list[Problem] = []
+    slugs: set[str] = set()
+    for path in files:
+        try:
+            article, found = _load_article(path, folder, lang, slugs)
+        except NotespressError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(p for p in found if p.severity == "error")
+        warnings.extend(p for p in found if p.severity != "error")
+        if article is not None:
+            articles.append(article)
+    if not files and not problems:
+        problems.add(folder, "the issue has no articles (*.md files)")
+    problems.raise_if_any()
+    return Issue(folder=folder, name=folder.name, number=number, date=date, title=title,
+                 lang=lang, volume=volume, articles=tuple(articles), warnings=tuple(warnings))
+
+
+def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Path]:  # noqa: ANN001
+    listed = meta.data.get("articles")
+    if listed is None:
+        return sorted(folder.glob("*.md"))
+    if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+        problems.add(meta.path, "must be a list of file names", meta.line("articles"),
+                     "articles")
+        return []
+    lines = list_item_lines(text, "articles")
+    seen: set[str] = set()
+    files: list[Path] = []
+    for index, name in enumerate(listed):
+        line = lines[index] if index < len(lines) else meta.line("articles")
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()):
+            problems.add(meta.path, f"article '{name}' is outside the issue folder", line,
+                         "articles")
+        elif name in seen:
+            problems.add(meta.path, f"article '{name}' is listed twice", line, "articles")
+        elif not path.is_file():
+            problems.add(meta.path, f"article '{name}' not found in {folder.name}/", line,
+                         "articles")
+        else:
+            files.append(path)
+        seen.add(name)
+    return files
+
+
+def _load_article(path: Path, folder: Path, issue_lang: str,
+                  slugs: set[str]) -> tuple[Article | None, list[Problem]]:
+    doc = split_front_matter(read_text(path), path)
+    problems = Problems()
+    meta = doc.meta
+    title = _text(meta, "title", problems, required=True)
+    lang = _text(meta, "lang", problems) or issue_lang
+    check_lang(lang, meta, "lang", problems)
+    fields = {key: _text(meta, key, problems)
+              for key in ("subtitle", "author", "translator", "summary")}
+    for key in meta.data:
+        if key not in ("title", "lang", "subtitle", "author", "translator", "summary"):
+            problems.items.append(Problem(path, "unknown front matter key (title, subtitle, "
+                                          "author, translator, lang, summary)",
+                                          meta.line(key), key, severity="warning"))
+    slug = slugify(path.stem)
+    while slug in slugs:
+        slug += "-x"
+    slugs.add(slug)
+    rendered = render_markdown(doc.body, Source(path=path, first_line=doc.body_line,
+                                                folder=folder, lang=lang,
+                                                id_prefix=f"{slug}-"))
+    found = problems.items + rendered.problems
+    if any(p.severity == "error" for p in problems.items):
+        return None, found
+    article = Article(path=path, slug=slug, title=title, lang=lang, html=rendered.html,
+                      images=tuple(rendered.images), **fields)
+    return article, found

@@ -1,0 +1,180 @@
+"""WeasyPrint lays out the assembled HTML; the laid-out document is written as PDF editions.
+
+Three rules hold here:
+- fonts come only from the workspace's and notespress's own ``fonts/`` folders: fontconfig is
+  given a configuration that lists nothing else, so there is no fallback to system fonts;
+- WeasyPrint may read files inside the allowed folders and nothing else, never the network;
+- every warning WeasyPrint logs is captured and returned, never printed behind our back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from .errors import Problem
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    html: str
+    base_url: str
+    allowed_roots: tuple[Path, ...]
+    font_dirs: tuple[Path, ...]
+
+
+@dataclass
+class Rendered:
+    document: Document
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+
+def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
+    """A fontconfig configuration that knows only the given font folders."""
+    key = hashlib.sha256("\n".join(str(d) for d in font_dirs).encode()).hexdigest()[:16]
+    base = Path(tempfile.gettempdir()) / f"notespress-fontconfig-{os.getuid()}"
+    base.mkdir(parents=True, exist_ok=True)
+    conf = base / f"fonts-{key}.conf"
+    dirs = "".join(f"  <dir>{_xml(str(d))}</dir>\n" for d in font_dirs)
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+            f"{dirs}  <cachedir>{_xml(str(base / 'cache'))}</cachedir>\n</fontconfig>\n")
+    if not conf.is_file() or conf.read_text() != text:
+        tmp = conf.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(text)
+        tmp.replace(conf)
+    return conf
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@contextlib.contextmanager
+def _only_our_fonts(font_dirs: tuple[Path, ...]) -> Iterator[None]:
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(font_dirs))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def capture_weasyprint_log() -> Iterator[_Capture]:
+    """Route WeasyPrint's log to a list while rendering (and keep it off stderr)."""
+    logger = logging.getLogger("weasyprint")
+    capture = _Capture()
+    saved = logger.handlers[:], logger.propagate, logger.level
+    logger.handlers = [capture]
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield capture
+    finally:
+        logger.handlers, logger.propagate, _ = saved
+        logger.setLevel(saved[2])
+
+
+FATAL_HINTS = ("Failed to load", "fetch", "disallowed", "not allowed", "Error")
+
+
+def problems_from_log(records: list[logging.LogRecord]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for record in records:
+        message = record.getMessage().strip().replace("\n", " ")
+        if message in seen:
+            continue
+        seen.add(message)
+        fatal = record.levelno >= logging.ERROR or any(h in message for h in FATAL_HINTS)
+        problems.append(Problem(None, f"WeasyPrint: {message}",
+                                severity="error" if fatal else "warning"))
+    return problems
+
+
+def make_url_fetcher(allowed_roots: tuple[Path, ...]) -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = tuple(r.resolve() for r in allowed_roots)
+
+    class WorkspaceFetcher(URLFetcher):
+        """Reads files inside the workspace and notespress's own folders; nothing else."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme != "file":
+                raise ValueError(f"not fetched: {url} (notespress reads nothing from the "
+                                 "network)")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                raise ValueError(f"not fetched: {path} is outside the workspace")
+            return URLFetcherResponse(url, path.read_bytes())
+
+    return WorkspaceFetcher(allowed_protocols=("file", "data"))
+
+
+def render(settings: RenderSettings) -> Rendered:
+    """Lay out the document once."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    with _only_our_fonts(settings.font_dirs), capture_weasyprint_log() as capture:
+        font_config = FontConfiguration()
+        html = HTML(string=settings.html, base_url=settings.base_url,
+                    url_fetcher=make_url_fetcher(settings.allowed_roots))
+        document = html.render(font_config=font_config)
+    return Rendered(document=document, problems=problems_from_log(capture.records))
+
+
+def write_pdf(rendered: Rendered, target: Path, *, links: bool = True,
+              identifier: bytes | None = None) -> list[Problem]:
+    """Write one edition atomically: a temporary file renamed over the target."""
+    document = rendered.document
+    saved_links = [page.links for page in document.pages]
+    if not links:
+        for page in document.pages:
+            page.links = [link for link in page.links if link[0] == "internal"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with capture_weasyprint_log() as capture:
+            document.write_pdf(tmp, pdf_identifier=identifier)
+        tmp.chmod(0o644)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        for page, page_links in zip(document.pages, saved_links, strict=True):
+            page.links = page_links
+    return problems_from_log(capture.records)

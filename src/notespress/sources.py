@@ -1,0 +1,112 @@
+"""Reading source files safely: UTF-8 text, YAML without object tags, front matter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import NotespressError, Problem
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so that we validate them ourselves."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_text(path: Path) -> str:
+    """The file's text; a NotespressError naming the line if it is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotespressError(Problem(path, "file not found")) from None
+    except OSError as exc:
+        raise NotespressError(Problem(path, f"cannot read file: {exc.strerror}")) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NotespressError(
+            Problem(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+                    line=line)) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML mapping with the line number of each top-level key."""
+
+    data: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+    path: Path | None = None
+    first_line: int = 1
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, self.first_line)
+
+
+def parse_yaml(text: str, path: Path, line_offset: int = 0, what: str = "file") -> YamlDoc:
+    """Parse a YAML mapping; raise NotespressError with file and line on any problem."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        reason = exc.problem or "invalid YAML"
+        if "could not determine a constructor" in reason:
+            reason = f"YAML tag {reason.split('tag ', 1)[-1]} is not allowed"
+        raise NotespressError(Problem(path, f"invalid YAML in {what}: {reason}", line)) from None
+    except yaml.YAMLError as exc:
+        raise NotespressError(Problem(path, f"invalid YAML in {what}: {exc}")) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise NotespressError(Problem(path, f"{what} must be a mapping of keys to values, "
+                                      f"not a {kind}", line_offset + 1))
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            lines[str(key_node.value)] = key_node.start_mark.line + 1 + line_offset
+    return YamlDoc({str(k): v for k, v in data.items()}, lines, path, line_offset + 1)
+
+
+def list_item_lines(text: str, key: str, line_offset: int = 0) -> list[int]:
+    """Line numbers of the items of a top-level sequence `key` (for precise messages)."""
+    node = yaml.compose(text, Loader=_Loader)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if key_node.value == key and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 + line_offset for item in value.value]
+    return []
+
+
+@dataclass
+class FrontMatterDoc:
+    meta: YamlDoc
+    body: str
+    body_line: int  # line number (1-based) of the first body line in the file
+
+
+def split_front_matter(text: str, path: Path) -> FrontMatterDoc:
+    """Split `---` YAML front matter from a Markdown body."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise NotespressError(Problem(
+            path, "no front matter: an article starts with a '---' line, "
+                  "then 'title: ...', then '---'", 1))
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            meta = parse_yaml("\n".join(lines[1:index]), path, line_offset=1,
+                              what="front matter")
+            return FrontMatterDoc(meta, "\n".join(lines[index + 1:]), index + 2)
+    raise NotespressError(Problem(path, "front matter is never closed: add a '---' line "
+                                        "after the last key", 1))
