@@ -140,8 +140,9 @@ def assemble(pub: Publication, issue: Issue) -> Assembled:
         path = Path(exc.filename) if exc.filename else None
         raise NotespressError(Problem(path, f"template error: {exc.message}", exc.lineno)) from None
     except jinja2.TemplateNotFound as exc:
+        where = ", ".join(str(d) for d in layout_dirs(pub.root))
         raise NotespressError(Problem(None, f"layout template '{exc.name}' not found in "
-                                      f"{', '.join(str(d) for d in layout_dirs(pub.root))}")) from None
+                                            f"{where}")) from None
     except jinja2.TemplateError as exc:
         path, line = _template_frame(exc)
         raise NotespressError(Problem(path, f"template error: {exc}", line)) from None
@@ -158,7 +159,7 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
     return found
 
 
-def _article_view(article) -> dict[str, Any]:  # noqa: ANN001
+def _article_view(article) -> dict[str, Any]:
     view = dict(article.__dict__)
     view["html"] = Markup(article.html)
     return view

@@ -131,8 +131,9 @@ def load_publication(root: Path) -> Publication:
                      doc.line("platform"), "platform")
     for code, ppath in platform.items():
         if not ppath.is_file():
-            problems.add(path, f"platform file '{ppath.relative_to(root) if ppath.is_relative_to(root) else ppath}' not found",
-                         doc.line("platform"), "platform")
+            shown = ppath.relative_to(root) if ppath.is_relative_to(root) else ppath
+            problems.add(path, f"platform file '{shown}' not found", doc.line("platform"),
+                         "platform")
         elif not ppath.resolve().is_relative_to(root.resolve()):
             problems.add(path, f"platform file for '{code}' is outside the workspace",
                          doc.line("platform"), "platform")

@@ -60,8 +60,7 @@ def resolve_issue(root: Path, ref: str) -> Path:
                     continue
                 if number == int(ref):
                     return folder.resolve()
-    known = sorted(p.name for p in issues_dir.glob(f"*/{ISSUE_FILE}")) if issues_dir.is_dir() else []
-    known = sorted(p.parent.name for p in issues_dir.glob(f"*/{ISSUE_FILE}")) if known else []
+    known = sorted(p.parent.name for p in issues_dir.glob(f"*/{ISSUE_FILE}"))
     hint = f" (issues here: {', '.join(known)})" if known else ""
     for candidate in candidates:
         if candidate.is_dir():
@@ -70,7 +69,7 @@ def resolve_issue(root: Path, ref: str) -> Path:
     raise NotespressError(Problem(None, f"no issue '{ref}' in {issues_dir}{hint}"))
 
 
-def _text(meta, key: str, problems: Problems, required: bool = False) -> str:  # noqa: ANN001
+def _text(meta, key: str, problems: Problems, required: bool = False) -> str:
     value = meta.data.get(key)
     if value is None or value == "":
         if required:
@@ -137,7 +136,7 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
                  lang=lang, volume=volume, articles=tuple(articles), warnings=tuple(warnings))
 
 
-def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Path]:  # noqa: ANN001
+def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Path]:
     listed = meta.data.get("articles")
     if listed is None:
         return sorted(folder.glob("*.md"))

@@ -49,11 +49,11 @@ def _parser(lang: str) -> MarkdownIt:
     return md
 
 
-def _render_pullquote(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+def _render_pullquote(self, tokens, idx, options, env) -> str:
     return '<aside class="pullquote">\n' if tokens[idx].nesting == 1 else "</aside>\n"
 
 
-def _render_footnote_ref(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+def _render_footnote_ref(self, tokens, idx, options, env) -> str:
     meta = tokens[idx].meta
     notes: dict[int, str] = env.get("notespress_notes", {})
     number = meta["id"] + 1
@@ -104,7 +104,7 @@ def render_markdown(body: str, source: Source) -> Rendered:
 
     _check_footnotes(body, env, source, result)
     tokens = _extract_footnotes(md, tokens, env)
-    tokens = _make_figures(tokens, source, result, line_of)
+    tokens = _make_figures(md, tokens, source, result, line_of)
     for token in tokens:
         if token.type == "inline":
             _check_links(token, source, result, line_of(token))
@@ -114,7 +114,7 @@ def render_markdown(body: str, source: Source) -> Rendered:
 
 def _check_footnotes(body: str, env: dict, source: Source, result: Rendered) -> None:
     defined = set(FOOTNOTE_DEF_RE.findall(body))
-    used_refs = {key.lstrip(":") for key in env.get("footnotes", {}).get("refs", {})}
+    used_refs = {note.get("label") for note in env.get("footnotes", {}).get("list", {}).values()}
     for number, line in enumerate(body.split("\n")):
         if FOOTNOTE_DEF_RE.match(line):
             continue
@@ -169,8 +169,8 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.is_relative_to(folder.resolve())
 
 
-def _make_figures(tokens: list[Token], source: Source, result: Rendered,
-                  line_of) -> list[Token]:  # noqa: ANN001
+def _make_figures(md: MarkdownIt, tokens: list[Token], source: Source, result: Rendered,
+                  line_of) -> list[Token]:
     """An image alone in its paragraph becomes a figure whose caption is its alt text."""
     out: list[Token] = []
     index = 0
@@ -183,7 +183,7 @@ def _make_figures(tokens: list[Token], source: Source, result: Rendered,
                         if not (c.type == "text" and not c.content.strip())
                         and c.type != "softbreak"]
             if len(children) == 1 and children[0].type == "image":
-                html = _figure_html(children[0], source, result, line_of(inline))
+                html = _figure_html(md, children[0], source, result, line_of(inline))
                 figure = Token("html_block", "", 0, content=html, map=inline.map)
                 out.append(figure)
                 index += 3
@@ -197,9 +197,11 @@ def _make_figures(tokens: list[Token], source: Source, result: Rendered,
     return out
 
 
-def _figure_html(image: Token, source: Source, result: Rendered, line: int) -> str:
+def _figure_html(md: MarkdownIt, image: Token, source: Source, result: Rendered,
+                 line: int) -> str:
     ref = _check_image(image, source, result, line)
     caption = "".join(child.content for child in image.children or []) or image.content
+    caption_html = md.renderInline(image.content).strip() if image.content else ""
     title = image.attrGet("title")
     src = ref.path.as_uri() if ref else ""
     size = f' data-px="{ref.width}x{ref.height}"' if ref and ref.width else ""
@@ -208,8 +210,8 @@ def _figure_html(image: Token, source: Source, result: Rendered, line: int) -> s
             f'<img src="{escape(src)}" alt="{escape(caption)}"{size}>']
     if caption or title:
         html.append("<figcaption>")
-        if caption:
-            html.append(escape(caption))
+        if caption_html:
+            html.append(caption_html)
         if title:
             html.append(f' <span class="credit">{escape(title)}</span>')
         html.append("</figcaption>")

@@ -55,7 +55,7 @@ class YamlDoc:
 def parse_yaml(text: str, path: Path, line_offset: int = 0, what: str = "file") -> YamlDoc:
     """Parse a YAML mapping; raise NotespressError with file and line on any problem."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_Loader)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -107,6 +107,7 @@ def split_front_matter(text: str, path: Path) -> FrontMatterDoc:
         if lines[index].strip() in ("---", "..."):
             meta = parse_yaml("\n".join(lines[1:index]), path, line_offset=1,
                               what="front matter")
+            meta.first_line = 1  # a missing key is reported at the opening '---'
             return FrontMatterDoc(meta, "\n".join(lines[index + 1:]), index + 2)
     raise NotespressError(Problem(path, "front matter is never closed: add a '---' line "
                                         "after the last key", 1))

@@ -1,0 +1,77 @@
+"""The command line: help with examples, init, build from anywhere, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from notespress.cli import app
+
+from .pdfcheck import Pdf
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["init"]])
+def test_help_has_an_example(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+    if command:
+        assert "Example: notespress " + command[0] in result.output
+
+
+def test_help_does_not_import_weasyprint() -> None:
+    code = ("import sys; from notespress.cli import app; "
+            "from typer.testing import CliRunner; CliRunner().invoke(app, ['--help']); "
+            "print('weasyprint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_init_then_build_from_inside_the_workspace(tmp_path: Path) -> None:
+    target = tmp_path / "red-notes"
+    result = runner.invoke(app, ["init", str(target), "--name", "Red Notes",
+                                 "--page-size", "a4"])
+    assert result.exit_code == 0, result.output
+    for path in ("notespress.yaml", "platform/en.md", "layouts/issue.html",
+                 "layouts/notespress.css", "issues/issue-1/issue.yaml"):
+        assert (target / path).is_file(), path
+    assert list((target / "fonts").rglob("OFL.txt"))
+    os.chdir(target / "issues")  # the workspace is found by searching upward
+    result = runner.invoke(app, ["build", "1", "--html"])
+    assert result.exit_code == 0, result.output
+    assert "red-notes-1-print.pdf  (" in result.output
+    pdf = Pdf(target / "build/issue-1/red-notes-1-print.pdf")
+    assert pdf.find("Red Notes") and pdf.find("Welcome to the first issue")
+    width, height = (float(x) for x in pdf.reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+def test_build_accepts_a_folder_name_a_path_and_a_number(mini: Path) -> None:
+    for ref in ("issue-3", str(mini / "issues" / "issue-3"), "3"):
+        result = runner.invoke(app, ["build", ref, "--workspace", str(mini)])
+        assert result.exit_code == 0, result.output
+        assert "wrote " in result.output and "pages)" in result.output
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "existing.txt").write_text("keep me")
+    result = runner.invoke(app, ["init", str(tmp_path), "--name", "X"])
+    assert result.exit_code == 1
+    assert "already exists and is not empty" in result.output
+    assert (tmp_path / "existing.txt").read_text() == "keep me"
+
+
+def test_init_rejects_a_bad_page_size_and_language(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "x"), "--name", "X",
+                                 "--page-size", "a9", "--lang", "English"])
+    assert result.exit_code == 1
+    assert "--page-size 'a9'" in result.output and "--lang 'English'" in result.output
+    assert not (tmp_path / "x").exists()
