@@ -35,3 +35,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
 def mini_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     root = copy_workspace(FIXTURES / "mini", tmp_path_factory.mktemp("mini") / "ws")
     return root, build(root, "3", write_html=True)
+
+
+@pytest.fixture(scope="session")
+def mini_small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    """The fixture publication on half-letter pages (one column, smaller type)."""
+    root = copy_workspace(FIXTURES / "mini", tmp_path_factory.mktemp("small") / "ws")
+    config = root / "notespress.yaml"
+    config.write_text(config.read_text().replace("page_size: a4", "page_size: half-letter"))
+    return root, build(root, "3", write_html=True)

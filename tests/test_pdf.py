@@ -13,7 +13,7 @@ from notespress.sources import split_front_matter
 
 from .pdfcheck import Pdf, normalize, qpdf_check, squash
 
-BUILDS = ["demo", "mini_built"]
+BUILDS = ["demo", "mini_built", "mini_small"]
 
 
 @pytest.fixture(params=BUILDS)
