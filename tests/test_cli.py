@@ -50,7 +50,7 @@ def test_init_then_build_from_inside_the_workspace(tmp_path: Path) -> None:
     assert "red-notes-1-print.pdf  (" in result.output
     pdf = Pdf(target / "build/issue-1/red-notes-1-print.pdf")
     assert pdf.find("Red Notes") and pdf.find("Welcome to the first issue")
-    width, height = (float(x) for x in pdf.reader.pages[0].mediabox[2:])
+    width, height = (float(x) for x in pdf.reader.pages[0].trimbox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4 in points
 
 

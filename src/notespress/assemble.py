@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import PAGE_SIZES, Publication
+from .production import TRIM_POINTS
 from .content import Issue
 from .errors import NotespressError, Problem
 from .markup import Source, render_markdown
@@ -118,18 +119,40 @@ def load_platform(pub: Publication, lang: str) -> Platform | None:
     return Platform(path=path, lang=code, html=rendered.html)
 
 
-def assemble(pub: Publication, issue: Issue) -> Assembled:
-    """Render the main layout with the issue's data into one HTML document."""
+MARKS_SPACE = 18.0  # points outside the bleed where the crop marks are drawn
+
+
+def page_geometry(issue: Issue) -> dict[str, Any]:
+    """The page as the layouts see it: trim size, bleed, margins (all in points)."""
+    size = issue.page_size
+    width, height = TRIM_POINTS[size]
+    small = size in ("half-letter", "a5")
+    margins = ({"top": 36.0, "bottom": 44.6, "inside": 36.0, "outside": 39.6} if small else
+               {"top": 54.0, "bottom": 61.2, "inside": 43.2, "outside": 54.0})
+    bleed = issue.production.bleed_points(size)
+    css_width, css_height = PAGE_SIZES[size]
+    return {"size": size, "width": css_width, "height": css_height, "width_pt": width,
+            "height_pt": height, "bleed": bleed, "media_bleed": bleed + MARKS_SPACE,
+            "margins": margins, "small": small, "first_top": 28.8 if small else 39.6}
+
+
+def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
+    """Render the main layout with the issue's data into one HTML document.
+
+    `pad` blank-able pages are added before the platform, so that the page count can be made
+    a multiple of 4 for printing.
+    """
     env = make_environment(pub.root)
     platform = load_platform(pub, issue.lang)
-    width, height = PAGE_SIZES[pub.page_size]
     context: dict[str, Any] = {
         "pub": pub,
         "issue": issue,
         "articles": [_article_view(a) for a in issue.articles],
         "platform": _platform_view(platform) if platform else None,
         "strings": load_strings(pub.root, issue.lang),
-        "page": {"size": pub.page_size, "width": width, "height": height},
+        "page": page_geometry(issue),
+        "production": issue.production,
+        "pad": pad,
         "lang": issue.lang,
     }
     title = f"{pub.name} No. {issue.number}" + (f": {issue.title}" if issue.title else "")

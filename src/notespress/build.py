@@ -5,22 +5,29 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import assemble
+from .assemble import assemble, page_geometry
 from .config import Contact, Publication, load_publication
 from .content import Issue, load_issue, resolve_issue
+from .editions import make_grayscale, make_print, make_trimmed, page_count
 from .errors import NotespressError, Problem
-from .render import RenderSettings, render, write_pdf
+from .impose import impose
+from .production import EDITIONS
+from .render import Rendered, RenderSettings, render, write_pdf
 from .resources import default_fonts, default_layouts
+
+NEEDS_FOUR = {"print", "booklet", "grayscale"}
 
 
 @dataclass(frozen=True)
 class Output:
     path: Path
-    kind: str  # print, screen, html
+    kind: str  # print, screen, booklet, grayscale, html
     pages: int | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,10 @@ class BuildResult:
     issue: Issue
     outputs: tuple[Output, ...]
     warnings: tuple[Problem, ...] = field(default=())
+    pad: int = 0
+
+    def output(self, kind: str) -> Output:
+        return next(o for o in self.outputs if o.kind == kind)
 
 
 def load(root: Path, issue_ref: str) -> tuple[Publication, Issue]:
@@ -53,51 +64,97 @@ def output_stem(pub: Publication, issue: Issue) -> str:
     return f"{pub.slug}-{issue.number}"
 
 
-def build(root: Path, issue_ref: str, *, write_html: bool = False,
-          strict: bool = False) -> BuildResult:
-    root = root.resolve()
-    pub, issue = load(root, issue_ref)
-    assembled = assemble(pub, issue)
-    out_dir = root / "build" / issue.name
-    stem = output_stem(pub, issue)
-    outputs: list[Output] = []
+def parse_editions(text: str | None) -> tuple[str, ...] | None:
+    if not text:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in EDITIONS]
+    if unknown:
+        raise NotespressError(Problem(None, f"--edition: unknown edition {', '.join(unknown)} "
+                                            f"(known: {', '.join(EDITIONS)})"))
+    return tuple(e for e in EDITIONS if e in names)
 
+
+def lay_out(pub: Publication, issue: Issue, pad: int, strict: bool) -> tuple[str, Rendered]:
+    assembled = assemble(pub, issue, pad=pad)
+    root = pub.root
     font_dirs = tuple(d for d in (root / "fonts", default_fonts()) if d.is_dir())
     settings = RenderSettings(
         html=assembled.html, base_url=assembled.base_url,
         allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs)
     rendered = render(settings)
-    problems = list(rendered.problems)
-    _raise_errors(problems, strict)
+    _raise_errors(rendered.problems, strict)
+    return assembled.html, rendered
 
-    identifier = hashlib.md5(assembled.html.encode(), usedforsecurity=False).digest()
-    for kind, links in (("screen", True), ("print", False)):
-        path = out_dir / f"{stem}-{kind}.pdf"
-        problems += write_pdf(rendered, path, links=links, identifier=identifier)
-        outputs.append(Output(path, kind, rendered.pages))
-    _raise_errors(problems, strict)
-    if write_html:
-        html_path = out_dir / f"{stem}.html"
-        _write_text_atomic(html_path, assembled.html)
-        outputs.append(Output(html_path, "html"))
+
+def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool = False,
+          editions: Iterable[str] | None = None) -> BuildResult:
+    root = root.resolve()
+    pub, issue = load(root, issue_ref)
+    wanted = tuple(e for e in EDITIONS if e in (editions or issue.production.editions))
+
+    html, rendered = lay_out(pub, issue, 0, strict)
+    pad = 0
+    if NEEDS_FOUR & set(wanted) and rendered.pages % 4:
+        pad = -rendered.pages % 4
+        html, rendered = lay_out(pub, issue, pad, strict)
+        if rendered.pages % 4:
+            raise NotespressError(Problem(issue.folder, f"could not pad the issue to a multiple "
+                                          f"of 4 pages ({rendered.pages} pages with {pad} "
+                                          "added): check the layouts' padding.html"))
+    problems = list(rendered.problems)
+
+    out_dir = root / "build" / issue.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = output_stem(pub, issue)
+    geometry = page_geometry(issue)
+    identifier = hashlib.md5(html.encode(), usedforsecurity=False).digest()
+    outputs: list[Output] = []
+    with tempfile.TemporaryDirectory(prefix=".notespress-", dir=out_dir) as tmp_name:
+        tmp = Path(tmp_name)
+        base = tmp / "base.pdf"
+        problems += write_pdf(rendered, base, links=True, identifier=identifier)
+        _raise_errors(problems, strict)
+        staged: list[tuple[Path, Output]] = []
+
+        def stage(kind: str, path: Path, pages: int | None, note: str = "") -> None:
+            staged.append((path, Output(out_dir / f"{stem}-{kind}.pdf", kind, pages, note)))
+
+        if "print" in wanted or "grayscale" in wanted:
+            printed = tmp / "print.pdf"
+            make_print(base, printed, geometry["bleed"])
+            if "print" in wanted:
+                stage("print", printed, rendered.pages)
+            if "grayscale" in wanted:
+                gray = tmp / "grayscale.pdf"
+                make_grayscale(printed, gray)
+                stage("grayscale", gray, rendered.pages)
+        if "screen" in wanted:
+            screen = tmp / "screen.pdf"
+            make_trimmed(base, screen)
+            stage("screen", screen, rendered.pages)
+        if "booklet" in wanted:
+            clipped = tmp / "clipped.pdf"
+            make_trimmed(base, clipped, clip=True)
+            booklet = tmp / "booklet.pdf"
+            sheets = impose(clipped, booklet, creep_mm=issue.production.creep_mm())
+            stage("booklet", booklet, page_count(booklet),
+                  f"{sheets} sheets: print double-sided, flip on short edge, "
+                  "then fold and staple")
+        if write_html:
+            html_path = tmp / "issue.html"
+            html_path.write_text(html, encoding="utf-8")
+            staged.append((html_path, Output(out_dir / f"{stem}.html", "html")))
+        # Every edition is ready: only now replace the previous ones.
+        for path, output in staged:
+            path.chmod(0o644)
+            os.replace(path, output.path)
+            outputs.append(output)
     warnings = tuple(issue.warnings) + tuple(problems)
-    return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings)
+    return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings, pad=pad)
 
 
 def _raise_errors(problems: list[Problem], strict: bool) -> None:
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise NotespressError(errors)
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -68,21 +68,29 @@ def build(
     workspace: Workspace = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the assembled HTML.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    edition: Annotated[str | None, typer.Option(
+        "--edition", "-e", help="Editions to build, comma-separated: print, screen, booklet, "
+        "grayscale (default: the 'editions' setting, else print,screen,booklet).")] = None,
     debug: Debug = False,
 ) -> None:
     """Build the PDF editions of an issue into build/<issue>/.
 
-    Example: notespress build issue-12
+    Example: notespress build issue-12 --edition print,booklet
     """
     from .build import build as run_build
+    from .build import parse_editions
 
     result = _run(lambda: run_build(_workspace(workspace), issue, write_html=html,
-                                    strict=strict), debug)
+                                    strict=strict, editions=parse_editions(edition)), debug)
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
+    if result.pad:
+        typer.echo(f"added {result.pad} page{'s' if result.pad > 1 else ''} before the "
+                   "platform to make a multiple of 4")
     for output in result.outputs:
         pages = f"  ({output.pages} pages)" if output.pages is not None else ""
-        typer.echo(f"wrote {display_path(output.path)}{pages}")
+        note = f"\n    {output.note}" if output.note else ""
+        typer.echo(f"wrote {display_path(output.path)}{pages}{note}")
 
 
 @app.command()

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotespressError, Problem, Problems
+from .production import KEYS as PRODUCTION_KEYS
+from .production import Production, read_production
 from .sources import YamlDoc, parse_yaml, read_text
 
 CONFIG_NAME = "notespress.yaml"
@@ -44,6 +46,7 @@ class Publication:
     contact: Contact
     price: str
     platform_title: str | None = None
+    production: Production = field(default_factory=Production)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -91,7 +94,7 @@ def check_lang(value: str, doc: YamlDoc, key: str, problems: Problems) -> None:
 
 
 KNOWN_KEYS = {"name", "publisher", "tagline", "lang", "page_size", "platform", "platform_title",
-              "contact", "price"}
+              "contact", "price", *PRODUCTION_KEYS}
 
 
 def load_publication(root: Path) -> Publication:
@@ -158,8 +161,10 @@ def load_publication(root: Path) -> Publication:
                                  doc.line("contact"), f"contact.{key}")
             contact = Contact(**values)
 
+    production = read_production(doc, problems, Production())
     problems.raise_if_any()
     extra = {k: v for k, v in doc.data.items() if k not in KNOWN_KEYS}
     return Publication(root=root, name=name, publisher=publisher, tagline=tagline, lang=lang,
                        page_size=page_size, platform=platform, contact=contact, price=price,
-                       platform_title=platform_title, extra=extra)
+                       platform_title=platform_title, production=production,
+                       extra=extra)

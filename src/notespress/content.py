@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Publication, check_lang, slugify
+from .config import PAGE_SIZES, Publication, check_lang, slugify
 from .errors import NotespressError, Problem, Problems
 from .markup import ImageRef, Source, render_markdown
+from .production import Production, read_production
 from .sources import list_item_lines, parse_yaml, read_text, split_front_matter
 
 ISSUE_FILE = "issue.yaml"
@@ -38,6 +39,8 @@ class Issue:
     lang: str
     volume: str
     articles: tuple[Article, ...]
+    page_size: str = "letter"
+    production: Production = Production()
     warnings: tuple[Problem, ...] = ()
 
 
@@ -114,6 +117,11 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
     volume = _text(meta, "volume", problems)
     lang = _text(meta, "lang", problems) or pub.lang
     check_lang(lang, meta, "lang", problems)
+    page_size = (_text(meta, "page_size", problems) or pub.page_size).lower()
+    if page_size not in PAGE_SIZES:
+        problems.add(yaml_path, f"'{page_size}' is not a page size; use one of "
+                                f"{', '.join(PAGE_SIZES)}", meta.line("page_size"), "page_size")
+    production = read_production(meta, problems, pub.production)
 
     files = _article_files(folder, meta, text, problems)
     articles: list[Article] = []
@@ -133,7 +141,8 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
         problems.add(folder, "the issue has no articles (*.md files)")
     problems.raise_if_any()
     return Issue(folder=folder, name=folder.name, number=number, date=date, title=title,
-                 lang=lang, volume=volume, articles=tuple(articles), warnings=tuple(warnings))
+                 lang=lang, volume=volume, articles=tuple(articles), page_size=page_size,
+                 production=production, warnings=tuple(warnings))
 
 
 def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Path]:

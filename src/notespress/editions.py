@@ -1,0 +1,128 @@
+"""Editions derived from the one laid-out PDF, without laying it out again.
+
+The layout's pages carry the bleed and, outside it, room for crop marks (see assemble.py).
+- print: BleedBox at the configured bleed, crop marks drawn outside it, no link annotations;
+- screen: every box cropped to the trim: no bleed, no marks, live links;
+- booklet: the trimmed pages imposed two-up for saddle stitching (impose.py);
+- grayscale: the print edition converted to gray by Ghostscript, for the photocopier.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DecodedStreamObject,
+    FloatObject,
+    NameObject,
+    RectangleObject,
+)
+
+from .errors import NotespressError, Problem
+
+MARK_GAP = 3.0  # points between the bleed and the start of a crop mark
+MARK_WIDTH = 0.25
+
+
+def _rect(left: float, bottom: float, right: float, top: float) -> RectangleObject:
+    return RectangleObject([FloatObject(left), FloatObject(bottom), FloatObject(right),
+                            FloatObject(top)])
+
+
+def _crop_marks(trim: RectangleObject, media: RectangleObject, bleed: float) -> bytes:
+    """Eight short lines in registration black, outside the bleed, on the trim lines."""
+    left, bottom, right, top = (float(trim.left), float(trim.bottom), float(trim.right),
+                                float(trim.top))
+    start = bleed + MARK_GAP
+    end = min(float(trim.left) - float(media.left), float(media.top) - float(trim.top)) - 1.0
+    if end - start < 4:
+        return b""
+    ops = [f"q {MARK_WIDTH} w 0 0 0 1 K 0 J"]
+    for x, sign_x in ((left, -1), (right, 1)):
+        for y, sign_y in ((bottom, -1), (top, 1)):
+            ops.append(f"{x + sign_x * start:.2f} {y:.2f} m {x + sign_x * end:.2f} {y:.2f} l S")
+            ops.append(f"{x:.2f} {y + sign_y * start:.2f} m {x:.2f} {y + sign_y * end:.2f} l S")
+    ops.append("Q")
+    return ("\n".join(ops) + "\n").encode()
+
+
+def _append_content(writer: PdfWriter, page, data: bytes) -> None:  # noqa: ANN001
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    ref = writer._add_object(stream)
+    contents = page.get("/Contents")
+    if contents is None:
+        page[NameObject("/Contents")] = ArrayObject([ref])
+        return
+    contents = contents.get_object()
+    if isinstance(contents, ArrayObject):
+        contents.append(ref)
+    else:
+        page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), ref])
+
+
+def make_print(source: Path, target: Path, bleed: float) -> None:
+    """Bleed box, crop marks, no annotations."""
+    writer = PdfWriter(clone_from=source)
+    for page in writer.pages:
+        trim = page.trimbox
+        media = page.mediabox
+        page.bleedbox = _rect(float(trim.left) - bleed, float(trim.bottom) - bleed,
+                              float(trim.right) + bleed, float(trim.top) + bleed)
+        page.artbox = trim
+        if "/Annots" in page:
+            del page[NameObject("/Annots")]
+        marks = _crop_marks(trim, media, bleed)
+        if marks:
+            _append_content(writer, page, marks)
+    with open(target, "wb") as handle:
+        writer.write(handle)
+
+
+def make_trimmed(source: Path, target: Path, *, clip: bool = False) -> None:
+    """Every box set to the trim box: what a reader on a screen should see.
+
+    With `clip`, the page's drawing is also clipped to the trim, so that it can be placed
+    beside another page (imposition) without its bleed showing over its neighbour.
+    """
+    writer = PdfWriter(clone_from=source)
+    for page in writer.pages:
+        trim = page.trimbox
+        if clip:
+            content = ContentStream(page.get_contents(), writer)
+            rect = [FloatObject(trim.left), FloatObject(trim.bottom), FloatObject(trim.width),
+                    FloatObject(trim.height)]
+            content.operations = [([], b"q"), (rect, b"re"), ([], b"W"), ([], b"n"),
+                                  *content.operations, ([], b"Q")]
+            page.replace_contents(content)
+        for box in ("/MediaBox", "/CropBox", "/BleedBox", "/ArtBox"):
+            page[NameObject(box)] = _rect(float(trim.left), float(trim.bottom),
+                                          float(trim.right), float(trim.top))
+    with open(target, "wb") as handle:
+        writer.write(handle)
+
+
+def make_grayscale(source: Path, target: Path) -> None:
+    """Every colour and picture in gray, by Ghostscript."""
+    gs = shutil.which("gs")
+    if gs is None:
+        raise NotespressError(Problem(None, "the grayscale edition needs Ghostscript ('gs'); "
+                                            "install it with: apt-get install ghostscript"))
+    command = [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
+               "-sColorConversionStrategy=Gray", "-sProcessColorModel=DeviceGray",
+               "-dOverrideICC", "-dAutoRotatePages=/None", "-dCompatibilityLevel=1.7",
+               "-dEmbedAllFonts=true", "-dSubsetFonts=true",
+               "-dPDFSETTINGS=/printer", f"-sOutputFile={target}", str(source)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise NotespressError(Problem(None, f"Ghostscript could not make the grayscale "
+                                            f"edition: {done.stderr.strip()[:300]}"))
+
+
+def page_count(path: Path) -> int:
+    return len(PdfReader(path).pages)
