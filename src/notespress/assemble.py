@@ -17,10 +17,10 @@ import jinja2
 from markupsafe import Markup
 
 from .config import PAGE_SIZES, Publication
-from .production import TRIM_POINTS
 from .content import Issue
 from .errors import NotespressError, Problem
 from .markup import Source, render_markdown
+from .production import TRIM_POINTS
 from .resources import default_layouts
 from .sources import parse_yaml, read_text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import PAGE_SIZES, Publication, check_lang, slugify
@@ -40,7 +40,7 @@ class Issue:
     volume: str
     articles: tuple[Article, ...]
     page_size: str = "letter"
-    production: Production = Production()
+    production: Production = field(default_factory=Production)
     warnings: tuple[Problem, ...] = ()
 
 

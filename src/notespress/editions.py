@@ -51,7 +51,7 @@ def _crop_marks(trim: RectangleObject, media: RectangleObject, bleed: float) -> 
     return ("\n".join(ops) + "\n").encode()
 
 
-def _append_content(writer: PdfWriter, page, data: bytes) -> None:  # noqa: ANN001
+def _append_content(writer: PdfWriter, page, data: bytes) -> None:
     stream = DecodedStreamObject()
     stream.set_data(data)
     ref = writer._add_object(stream)
