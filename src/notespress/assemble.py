@@ -40,6 +40,7 @@ class Assembled:
     base_url: str
     lang: str
     title: str
+    platform: Platform | None = None
 
 
 def layout_dirs(root: Path) -> list[Path]:
@@ -170,7 +171,7 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
         path, line = _template_frame(exc)
         raise NotespressError(Problem(path, f"template error: {exc}", line)) from None
     return Assembled(html=html, base_url=pub.root.resolve().as_uri() + "/", lang=issue.lang,
-                     title=title)
+                     title=title, platform=platform)
 
 
 def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:

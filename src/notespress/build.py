@@ -9,12 +9,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import assemble, page_geometry
+from .assemble import Assembled, assemble, page_geometry
 from .config import Contact, Publication, load_publication
 from .content import Issue, load_issue, resolve_issue
 from .editions import make_grayscale, make_print, make_trimmed, page_count
 from .errors import NotespressError, Problem
 from .impose import impose
+from .preflight import (
+    Context,
+    Finding,
+    check_fonts,
+    check_layout,
+    check_page_counts,
+    check_qpdf,
+    check_text,
+    font_coverage,
+    section_paths,
+)
 from .production import EDITIONS
 from .render import Rendered, RenderSettings, render, write_pdf
 from .resources import default_fonts, default_layouts
@@ -36,6 +47,7 @@ class BuildResult:
     outputs: tuple[Output, ...]
     warnings: tuple[Problem, ...] = field(default=())
     pad: int = 0
+    findings: tuple[Finding, ...] = field(default=())
 
     def output(self, kind: str) -> Output:
         return next(o for o in self.outputs if o.kind == kind)
@@ -75,29 +87,35 @@ def parse_editions(text: str | None) -> tuple[str, ...] | None:
     return tuple(e for e in EDITIONS if e in names)
 
 
-def lay_out(pub: Publication, issue: Issue, pad: int, strict: bool) -> tuple[str, Rendered]:
+def font_dirs(root: Path) -> tuple[Path, ...]:
+    return tuple(d for d in (root / "fonts", default_fonts()) if d.is_dir())
+
+
+def lay_out(pub: Publication, issue: Issue, pad: int,
+            strict: bool) -> tuple[Assembled, Rendered]:
     assembled = assemble(pub, issue, pad=pad)
     root = pub.root
-    font_dirs = tuple(d for d in (root / "fonts", default_fonts()) if d.is_dir())
     settings = RenderSettings(
         html=assembled.html, base_url=assembled.base_url,
-        allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs)
+        allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs(root))
     rendered = render(settings)
     _raise_errors(rendered.problems, strict)
-    return assembled.html, rendered
+    return assembled, rendered
 
 
 def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool = False,
-          editions: Iterable[str] | None = None) -> BuildResult:
+          editions: Iterable[str] | None = None, preflight: bool = False) -> BuildResult:
+    """Build the editions of an issue. With `strict` or `preflight`, the preflight checks run
+    on the new editions before they replace the old ones; `strict` stops on their errors."""
     root = root.resolve()
     pub, issue = load(root, issue_ref)
     wanted = tuple(e for e in EDITIONS if e in (editions or issue.production.editions))
 
-    html, rendered = lay_out(pub, issue, 0, strict)
+    assembled, rendered = lay_out(pub, issue, 0, strict)
     pad = 0
     if NEEDS_FOUR & set(wanted) and rendered.pages % 4:
         pad = -rendered.pages % 4
-        html, rendered = lay_out(pub, issue, pad, strict)
+        assembled, rendered = lay_out(pub, issue, pad, strict)
         if rendered.pages % 4:
             raise NotespressError(Problem(issue.folder, f"could not pad the issue to a multiple "
                                           f"of 4 pages ({rendered.pages} pages with {pad} "
@@ -108,7 +126,9 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = output_stem(pub, issue)
     geometry = page_geometry(issue)
+    html = assembled.html
     identifier = hashlib.md5(html.encode(), usedforsecurity=False).digest()
+    findings: list[Finding] = []
     outputs: list[Output] = []
     with tempfile.TemporaryDirectory(prefix=".notespress-", dir=out_dir) as tmp_name:
         tmp = Path(tmp_name)
@@ -145,13 +165,45 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             html_path = tmp / "issue.html"
             html_path.write_text(html, encoding="utf-8")
             staged.append((html_path, Output(out_dir / f"{stem}.html", "html")))
+        if strict or preflight:
+            findings = run_preflight(pub, issue, assembled, rendered,
+                                     {o.kind: path for path, o in staged})
+            if strict and any(f.severity == "error" for f in findings):
+                raise NotespressError([Problem(None, str(f)) for f in findings
+                                       if f.severity == "error"])
         # Every edition is ready: only now replace the previous ones.
         for path, output in staged:
             path.chmod(0o644)
             os.replace(path, output.path)
             outputs.append(output)
     warnings = tuple(issue.warnings) + tuple(problems)
-    return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings, pad=pad)
+    return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings, pad=pad,
+                       findings=tuple(findings))
+
+
+def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered: Rendered,
+                  outputs: dict[str, Path]) -> list[Finding]:
+    """Every preflight rule, on the laid-out document and the finished editions."""
+    platform = assembled.platform
+    sections = section_paths(issue, platform.path if platform else None)
+    images = {ref.path.as_uri(): (ref.width, ref.height)
+              for article in issue.articles for ref in article.images}
+    context = Context(sections=sections, fonts=font_coverage(font_dirs(pub.root)),
+                      image_px=images)
+    findings = check_layout(rendered.document, context)
+    html_sections = [(a.slug, sections[a.slug], a.html) for a in issue.articles]
+    if platform:
+        html_sections.append(("platform", sections["platform"], platform.html))
+    main = outputs.get("print") or outputs.get("screen")
+    if main is not None:
+        findings += check_text(main, html_sections)
+    for kind, path in outputs.items():
+        if path.suffix == ".pdf":
+            findings += check_fonts(path, kind)
+            findings += check_qpdf(path, kind)
+    findings += check_page_counts(outputs, rendered.pages)
+    order = {"error": 0, "warning": 1}
+    return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
 
 
 def _raise_errors(problems: list[Problem], strict: bool) -> None:

@@ -94,6 +94,50 @@ def build(
 
 
 @app.command()
+def check(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.")],
+    workspace: Workspace = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Findings as JSON.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Preflight: build the editions and report what a print shop would send back.
+
+    Missing glyphs, low-resolution or over-compressed pictures, content outside the safe area
+    or overflowing its column, lone headings and widows, fonts not embedded, text lost in
+    layout, a page count that is not a multiple of 4, a PDF that qpdf rejects. Exit status 1
+    when an error (not a warning) is found.
+
+    Example: notespress check issue-12 --json
+    """
+    import json
+
+    from .build import build as run_build
+
+    def run():
+        root = _workspace(workspace)
+        from .build import load
+
+        _, loaded = load(root, issue)
+        editions = tuple(dict.fromkeys(("print", *loaded.production.editions)))
+        return run_build(root, issue, editions=editions, preflight=True)
+
+    result = _run(run, debug)
+    findings = result.findings
+    errors = [f for f in findings if f.severity == "error"]
+    if json_output:
+        typer.echo(json.dumps({"issue": result.issue.name,
+                               "errors": len(errors),
+                               "warnings": len(findings) - len(errors),
+                               "findings": [f.as_dict() for f in findings]}, indent=2))
+    else:
+        for finding in findings:
+            typer.echo(str(finding))
+        typer.echo(f"{result.issue.name}: {len(errors)} error(s), "
+                   f"{len(findings) - len(errors)} warning(s)")
+    raise typer.Exit(1 if errors else 0)
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create (must be new or empty).")],
     name: Annotated[str, typer.Option("--name", help="The publication's name.")],

@@ -1,0 +1,436 @@
+"""`notespress check`: what a print shop would find, found before printing.
+
+Two sources are read: the laid-out document (WeasyPrint's boxes: where every line, heading and
+picture ended up) and the finished PDFs (fonts, text, page counts, qpdf). Each finding names
+the article (its file) and the page.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pypdf import PdfReader
+
+from .errors import display_path
+
+CSS_PX_PER_IN = 96
+MIN_DPI = 150
+SAFE_INSET_PT = 18.0  # home printers cannot print the outer quarter inch
+PT_PER_PX = 0.75
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" or "warning"
+    rule: str
+    message: str
+    path: str | None = None  # the article (or other source) the problem is in
+    page: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "issue"
+        if self.page is not None:
+            where += f": page {self.page}"
+        return f"{where}: {self.severity}: {self.message} [{self.rule}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ------------------------------------------------------------------ walking the layout
+
+
+def _walk(box: Any, ancestors: tuple[Any, ...] = ()) -> Any:
+    yield box, ancestors
+    for child in getattr(box, "children", None) or ():
+        yield from _walk(child, (*ancestors, box))
+
+
+def _section_of(ancestors: tuple[Any, ...], box: Any = None) -> str | None:
+    """The id of the article (or 'platform') a box belongs to."""
+    for node in (box, *reversed(ancestors)):
+        element = getattr(node, "element", None)
+        if element is None:
+            continue
+        classes = (element.get("class") or "").split()
+        if "article" in classes or "platform" in classes:
+            return element.get("id")
+    return None
+
+
+def _in_margin(ancestors: tuple[Any, ...]) -> bool:
+    return any(type(a).__name__ in ("MarginBox", "FootnoteAreaBox") for a in ancestors)
+
+
+@dataclass
+class Context:
+    sections: dict[str, str]  # section id -> display path of its source
+    fonts: frozenset[int]  # code points the fonts in fonts/ cover
+    image_px: dict[str, tuple[int, int]]  # file URI -> pixel size
+
+
+def check_layout(document: Any, ctx: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    missing: dict[str, tuple[str | None, int]] = {}
+    fragments: list[tuple[Any, int, int, str | None]] = []  # element, page, lines, where
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        content = (page_box.content_box_x(), page_box.content_box_y(),
+                   page_box.content_box_x() + page_box.width,
+                   page_box.content_box_y() + page_box.height)
+        trim = (0.0, 0.0, page_box.margin_width(), page_box.margin_height())
+        safe = tuple(v + s * SAFE_INSET_PT / PT_PER_PX
+                     for v, s in zip(trim, (1, 1, -1, -1), strict=True))
+        blocks: list[tuple[Any, tuple[Any, ...]]] = []
+        for box, ancestors in _walk(page_box):
+            kind = type(box).__name__
+            section = _section_of(ancestors, box)
+            where = ctx.sections.get(section or "", None)
+            if kind == "TextBox":
+                for char in set(box.text):
+                    if ord(char) > 32 and ord(char) not in ctx.fonts and not (
+                            unicodedata.category(char).startswith(("Z", "C"))):
+                        missing.setdefault(char, (where, number))
+                if not _inside((box.position_x, box.position_y,
+                                box.position_x + box.width, box.position_y + box.height),
+                               safe):
+                    findings.append(Finding(
+                        "error", "outside-safe-area",
+                        f"text '{box.text.strip()[:30]}' is outside the safe area (closer "
+                        "than 1/4 in to the trim)", where, number))
+            elif kind in ("BlockReplacedBox", "InlineReplacedBox"):
+                findings += _check_image(box, ancestors, where, number, ctx, trim)
+            elif kind == "LineBox" and not _in_margin(ancestors) and ancestors:
+                parent = ancestors[-1]
+                right = parent.content_box_x() + parent.width
+                used = max((c.position_x + c.margin_width() for c in box.children), default=0)
+                if used > right + 2:
+                    findings.append(Finding(
+                        "error", "overflow",
+                        f"a line overflows its column by {(used - right) * PT_PER_PX:.0f}pt "
+                        f"('{_text_of(box)[:40]}')", where, number))
+            if kind in ("BlockBox", "BlockReplacedBox", "TableBox") and not _in_margin(
+                    ancestors) and _is_leaf_block(box):
+                blocks.append((box, ancestors))
+        findings += _check_breaks(blocks, content, number, ctx)
+        for box, ancestors in blocks:
+            if box.element_tag == "p" and box.element is not None:
+                lines = sum(1 for c in box.children if type(c).__name__ == "LineBox")
+                where = ctx.sections.get(_section_of(ancestors, box) or "")
+                fragments.append((box.element, number, lines, where))
+    findings += _check_widows(fragments)
+    for char, (where, number) in missing.items():
+        findings.append(Finding(
+            "error", "missing-glyph",
+            f"no font in fonts/ has '{char}' (U+{ord(char):04X} "
+            f"{unicodedata.name(char, 'unnamed')}): it prints as an empty box", where, number))
+    return findings
+
+
+def _inside(rect: tuple[float, ...], area: tuple[float, ...]) -> bool:
+    return (rect[0] >= area[0] - 0.5 and rect[1] >= area[1] - 0.5
+            and rect[2] <= area[2] + 0.5 and rect[3] <= area[3] + 0.5)
+
+
+def _text_of(box: Any) -> str:
+    return "".join(getattr(b, "text", "") for b, _ in _walk(box))
+
+
+def _is_leaf_block(box: Any) -> bool:
+    tag = getattr(box, "element_tag", "")
+    return tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "table", "blockquote",
+                   "aside", "li")
+
+
+def _check_image(box: Any, ancestors: tuple[Any, ...], where: str | None, number: int,
+                 ctx: Context, trim: tuple[float, ...]) -> list[Finding]:
+    findings: list[Finding] = []
+    element = getattr(box, "element", None)
+    src = element.get("src", "") if element is not None else ""
+    name = src.rsplit("/", 1)[-1]
+    pixels = ctx.image_px.get(src)
+    width_in = box.width / CSS_PX_PER_IN
+    if pixels and width_in > 0:
+        dpi = pixels[0] / width_in
+        if dpi < MIN_DPI:
+            findings.append(Finding(
+                "warning", "low-resolution",
+                f"image '{name}' prints at {dpi:.0f} dpi ({pixels[0]} px over {width_in:.2f} "
+                f"in); {MIN_DPI} dpi or more looks sharp", where, number))
+    quality = _jpeg_quality(src)
+    if quality is not None and quality < 50:
+        findings.append(Finding(
+            "warning", "over-compressed",
+            f"image '{name}' is a JPEG saved at about quality {quality}: blocks and halos "
+            "will show in print; use the original or save at 75 or more", where, number))
+    rect = (box.position_x, box.position_y, box.position_x + box.width,
+            box.position_y + box.height)
+    if not _inside(rect, trim):
+        findings.append(Finding("error", "outside-trim", f"image '{name}' runs off the page",
+                                where, number))
+    parent = next((a for a in reversed(ancestors) if type(a).__name__ == "BlockBox"), None)
+    if parent is not None and box.width > parent.width + 1:
+        findings.append(Finding("error", "overflow", f"image '{name}' is wider than its column",
+                                where, number))
+    return findings
+
+
+STANDARD_LUMA = [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16,
+                 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109,
+                 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101,
+                 72, 92, 95, 98, 112, 100, 103, 99]
+
+
+@cache
+def _jpeg_quality(src: str) -> int | None:
+    """An estimate of the quality a JPEG was saved at, from its luminance table."""
+    if not src.startswith("file:") or not src.lower().endswith((".jpg", ".jpeg")):
+        return None
+    from urllib.request import url2pathname
+
+    from PIL import Image
+
+    try:
+        with Image.open(url2pathname(src[5:])) as img:
+            table = getattr(img, "quantization", None) or {}
+    except OSError:
+        return None
+    luma = table.get(0)
+    if not luma:
+        return None
+    scale = 100 * sum(luma) / sum(STANDARD_LUMA)
+    quality = (200 - scale) / 2 if scale <= 100 else 5000 / scale
+    return max(1, min(100, round(quality)))
+
+
+def _check_breaks(blocks: list[tuple[Any, tuple[Any, ...]]], content: tuple[float, ...],
+                  number: int, ctx: Context) -> list[Finding]:
+    """Lone headings at the foot of a page or column, one-line widows at the top."""
+    findings: list[Finding] = []
+    bottom = content[3]
+    for index, (box, ancestors) in enumerate(blocks):
+        tag = box.element_tag
+        section = _section_of(ancestors, box)
+        where = ctx.sections.get(section or "")
+        column = _column_of(ancestors)
+        later = [b for b, a in blocks[index + 1:] if _column_of(a) is column]
+        if tag in ("h1", "h2", "h3", "h4") and section and not later:
+            is_title = "article-title" in (box.element.get("class") or "")
+            gap = bottom - (box.position_y + box.margin_height())
+            if not is_title and _continues(box, section, blocks[index + 1:]) is False and \
+                    gap >= 0:
+                findings.append(Finding(
+                    "error", "lone-heading",
+                    f"heading '{_text_of(box).strip()[:50]}' is alone at the foot of the "
+                    "page or column, its text starts on the next", where, number))
+    return findings
+
+
+def _check_widows(fragments: list[tuple[Any, int, int, str | None]]) -> list[Finding]:
+    """A paragraph broken across columns or pages with one line left on either side."""
+    findings: list[Finding] = []
+    parts: dict[int, list[tuple[Any, int, int, str | None]]] = {}
+    for fragment in fragments:
+        parts.setdefault(id(fragment[0]), []).append(fragment)
+    for pieces in parts.values():
+        if len(pieces) < 2:
+            continue
+        text = "".join(pieces[0][0].itertext()).strip()
+        first, last = pieces[0], pieces[-1]
+        if last[2] == 1:
+            findings.append(Finding(
+                "warning", "widow", f"the last line of a paragraph ('{text[:40]}…') stands "
+                "alone at the top of a page or column", last[3], last[1]))
+        if first[2] == 1:
+            findings.append(Finding(
+                "warning", "orphan", f"the first line of a paragraph ('{text[:40]}…') stands "
+                "alone at the foot of a page or column", first[3], first[1]))
+    return findings
+
+
+def _column_of(ancestors: tuple[Any, ...]) -> Any:
+    for node in reversed(ancestors):
+        if getattr(node, "is_column", False):
+            return node
+    return None
+
+
+def _continues(box: Any, section: str, rest: list[tuple[Any, tuple[Any, ...]]]) -> bool:
+    """False when nothing of the heading's section follows it on this page."""
+    return any(_section_of(a, b) == section for b, a in rest)
+
+
+# ------------------------------------------------------------------ reading the PDFs
+
+
+class _Paragraphs(HTMLParser):
+    """The text of each paragraph, heading, list item and footnote of an HTML fragment."""
+
+    BLOCKS: ClassVar[set[str]] = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figcaption"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.notes: list[str] = []
+        self._stack: list[list[str]] = []
+        self._note_depth = 0
+        self._note: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "span" and ("class", "footnote") in attrs:
+            self._note_depth = 1
+            self._note = []
+        elif self._note_depth and tag == "span":
+            self._note_depth += 1
+        elif tag in self.BLOCKS and not self._note_depth:
+            self._stack.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._note_depth and tag == "span":
+            self._note_depth -= 1
+            if not self._note_depth:
+                self.notes.append("".join(self._note))
+        elif tag in self.BLOCKS and self._stack and not self._note_depth:
+            self.paragraphs.append("".join(self._stack.pop()))
+
+    def handle_data(self, data: str) -> None:
+        if self._note_depth:
+            self._note.append(data)
+        elif self._stack:
+            self._stack[-1].append(data)
+
+
+def squash(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def _found(needle: str, haystack: str, piece: int = 24) -> str | None:
+    """None when `needle` is in `haystack` in order, allowing interruptions (running heads,
+    footnotes, column breaks); else the first part that is missing."""
+    position = 0
+    start = 0
+    while position < len(needle):
+        remaining = len(needle) - position
+        chunk = min(piece, remaining)
+        index = haystack.find(needle[position:position + chunk], start)
+        if index < 0:
+            return needle[position:position + 40]
+        # extend the match as far as it goes
+        end = position + chunk
+        cursor = index + chunk
+        while end < len(needle) and cursor < len(haystack) and needle[end] == haystack[cursor]:
+            end += 1
+            cursor += 1
+        position, start = end, cursor
+    return None
+
+
+def check_text(pdf: Path, sections: list[tuple[str, str, str]]) -> list[Finding]:
+    """Every paragraph and footnote of every article and the platform is in the PDF's text."""
+    text = squash(pdf_text(pdf))
+    findings: list[Finding] = []
+    for _section_id, where, html in sections:
+        parser = _Paragraphs()
+        parser.feed(html)
+        for paragraph in parser.paragraphs + parser.notes:
+            key = squash(paragraph)
+            if len(key) < 3:
+                continue
+            lost = _found(key, text)
+            if lost is not None:
+                shown = paragraph.strip()[:60]
+                findings.append(Finding("error", "text-lost",
+                                        f"text missing from the PDF: '{shown}…' (lost near "
+                                        f"'{lost[:30]}')", where))
+    return findings
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text, by poppler's pdftotext where it is installed (it copes with fonts
+    whose encoding pypdf misreads), else by pypdf."""
+    tool = shutil.which("pdftotext")
+    if tool:
+        done = subprocess.run([tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True)
+        if done.returncode == 0:
+            return done.stdout.decode("utf-8", "replace")
+    return "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+
+
+def check_fonts(pdf: Path, label: str) -> list[Finding]:
+    reader = PdfReader(pdf)
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for number, page in enumerate(reader.pages, start=1):
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources else None
+        for font in (fonts.get_object().values() if fonts else []):
+            font = font.get_object()
+            name = str(font.get("/BaseFont", "?"))
+            if name in seen:
+                continue
+            seen.add(name)
+            descriptors = [font.get("/FontDescriptor")]
+            for descendant in font.get("/DescendantFonts") or []:
+                descriptors.append(descendant.get_object().get("/FontDescriptor"))
+            embedded = any(d is not None and any(k in d.get_object() for k in
+                                                 ("/FontFile", "/FontFile2", "/FontFile3"))
+                           for d in descriptors) or font.get("/Subtype") == "/Type3"
+            if not embedded:
+                findings.append(Finding("error", "font-not-embedded",
+                                        f"font {name} is not embedded in the {label} edition",
+                                        None, number))
+    return findings
+
+
+def check_qpdf(pdf: Path, label: str) -> list[Finding]:
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        return [Finding("warning", "qpdf", "qpdf is not installed: the PDF structure was not "
+                                           "checked (apt-get install qpdf)")]
+    done = subprocess.run([qpdf, "--check", str(pdf)], capture_output=True, text=True)
+    if done.returncode not in (0, 3):  # 3: warnings only
+        first = (done.stderr or done.stdout).strip().splitlines()[:1]
+        return [Finding("error", "qpdf", f"qpdf rejects the {label} edition: "
+                                         f"{first[0] if first else 'error'}")]
+    return []
+
+
+def check_page_counts(outputs: dict[str, Path], print_pages: int) -> list[Finding]:
+    findings: list[Finding] = []
+    if ("print" in outputs or "booklet" in outputs) and print_pages % 4:
+        findings.append(Finding("error", "page-count", f"{print_pages} pages: a folded and "
+                                "stapled issue needs a multiple of 4"))
+    if "booklet" in outputs:
+        sides = len(PdfReader(outputs["booklet"]).pages)
+        if sides * 2 != print_pages:
+            findings.append(Finding("error", "page-count", f"the booklet has {sides} sides for "
+                                    f"{print_pages} pages"))
+    return findings
+
+
+def font_coverage(font_dirs: tuple[Path, ...]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for folder in font_dirs:
+        for path in folder.rglob("*"):
+            if path.suffix.lower() in (".ttf", ".otf"):
+                cmap = TTFont(path, lazy=True).getBestCmap() or {}
+                points.update(cmap)
+    return frozenset(points)
+
+
+def section_paths(issue: Any, platform_path: Path | None) -> dict[str, str]:
+    sections = {a.slug: display_path(a.path) for a in issue.articles}
+    if platform_path is not None:
+        sections["platform"] = display_path(platform_path)
+    return sections
