@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -274,7 +274,7 @@ def _continues(box: Any, section: str, rest: list[tuple[Any, tuple[Any, ...]]]) 
 class _Paragraphs(HTMLParser):
     """The text of each paragraph, heading, list item and footnote of an HTML fragment."""
 
-    BLOCKS: ClassVar[set[str]] = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figcaption"}
+    BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figcaption"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
