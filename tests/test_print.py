@@ -1,0 +1,189 @@
+"""Print production: boxes, page counts, booklet imposition, grayscale, padding, mailer."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+from typer.testing import CliRunner
+
+from notespress.build import build
+from notespress.cli import app
+from notespress.impose import spread_order
+
+from .pdfcheck import Pdf
+
+runner = CliRunner()
+
+
+def boxes(path: Path) -> list[dict[str, list[float]]]:
+    out = subprocess.run(["pdfinfo", "-box", "-f", "1", "-l", "999", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    pages: dict[int, dict[str, list[float]]] = {}
+    for match in re.finditer(r"Page\s+(\d+)\s+(\w+Box):\s+([-\d.\s]+)\n", out):
+        pages.setdefault(int(match.group(1)), {})[match.group(2)] = [
+            float(v) for v in match.group(3).split()]
+    return [pages[k] for k in sorted(pages)]
+
+
+def set_config(root: Path, key: str, value: str) -> None:
+    path = root / "notespress.yaml"
+    path.write_text(path.read_text() + f"{key}: {value}\n")
+
+
+def test_print_edition_has_trim_and_bleed_boxes(mini_built) -> None:
+    _, result = mini_built
+    for page in boxes(result.output("print").path):
+        trim, bleed, media = page["TrimBox"], page["BleedBox"], page["MediaBox"]
+        assert [round(v) for v in trim] == [0, 0, 595, 842]  # A4
+        assert [round(v - t, 1) for v, t in zip(bleed, trim, strict=True)] == [
+            -8.5, -8.5, 8.5, 8.5]  # 3 mm for A4
+        assert media[0] < bleed[0] and media[2] > bleed[2]  # room for the crop marks
+    for page in boxes(result.output("screen").path):
+        assert page["MediaBox"] == page["TrimBox"]
+
+
+def test_bleed_is_configurable(mini: Path) -> None:
+    set_config(mini, "bleed", "0.25in")
+    result = build(mini, "3", editions=["print"])
+    page = boxes(result.output("print").path)[0]
+    assert round(page["TrimBox"][0] - page["BleedBox"][0], 1) == 18.0
+
+
+def test_page_counts_are_multiples_of_four_with_the_platform_last(mini_built) -> None:
+    _, result = mini_built
+    pdf = Pdf(result.output("print").path)
+    assert len(pdf.pages) % 4 == 0
+    assert result.pad > 0  # the fixture's 3 pages needed one more
+    platform_page = dict(pdf.outline())["Who we are"]
+    assert platform_page == len(pdf.pages)  # the platform is still the back page
+    assert pdf.find("Send me every issue of") == [platform_page - 1]  # the padding before it
+
+
+def test_padding_with_notes_pages(mini: Path) -> None:
+    set_config(mini, "padding", "notes")
+    result = build(mini, "3", editions=["print"])
+    pdf = Pdf(result.output("print").path)
+    assert len(pdf.pages) % 4 == 0
+    assert pdf.find("Notes") and not pdf.find("Send me every issue of")
+
+
+def folio(path: Path, page: int, left: bool, width: float, height: float) -> str:
+    """The text at the foot of one half of a booklet sheet."""
+    x = 0 if left else width / 2
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", str(int(x)),
+                          "-y", str(int(height - 70)), "-W", str(int(width / 2)), "-H", "70",
+                          "-r", "72", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return out.strip()
+
+
+def test_booklet_sheets_carry_the_right_pages_on_the_right_halves(tmp_path: Path) -> None:
+    from .conftest import FIXTURES, copy_workspace
+
+    root = copy_workspace(FIXTURES / "mini", tmp_path / "ws")
+    issue = root / "issues" / "issue-3"
+    for n in range(3, 7):  # enough articles for 8 pages
+        (issue / f"0{n}-more.md").write_text(f"---\ntitle: Article {n}\n---\nText {n}.\n")
+    (issue / "issue.yaml").write_text("number: 3\ndate: 2026-05-01\n")
+    result = build(root, "3")
+    printed = Pdf(result.output("print").path)
+    count = len(printed.pages)
+    assert count == 8
+    booklet = result.output("booklet").path
+    sheet = Pdf(booklet).reader.pages[0]
+    width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+    assert (round(width), round(height)) == (1191, 842)  # two A4 pages on A3
+    sides = spread_order(count)
+    assert len(Pdf(booklet).reader.pages) == len(sides) == count // 2
+    for index, side in enumerate(sides, start=1):
+        for left, number in ((True, side.left), (False, side.right)):
+            text = folio(booklet, index, left, width, height)
+            if number == 1:  # the cover has no folio: look for the nameplate instead
+                continue
+            assert text.split()[-1] == str(number), (index, left, text)
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", str(int(width / 2)),
+                            "-y", "0", "-W", str(int(width / 2)), "-H", "200", str(booklet),
+                            "-"], capture_output=True, text=True).stdout
+    assert "Mini Bulletin" in cover  # page 1 on the right half of the outer sheet's front
+
+
+def test_spread_order() -> None:
+    assert [(s.left, s.right) for s in spread_order(8)] == [(8, 1), (2, 7), (6, 3), (4, 5)]
+    assert [(s.left, s.right) for s in spread_order(4, rtl=True)] == [(1, 4), (3, 2)]
+    with pytest.raises(ValueError):
+        spread_order(6)
+
+
+def test_grayscale_edition_has_no_colour(mini: Path) -> None:
+    result = build(mini, "3", editions=["grayscale"])
+    gray = result.output("grayscale").path
+    assert len(Pdf(gray).reader.pages) % 4 == 0
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(gray), str(mini / "g")], check=True)
+    pictures = sorted(mini.glob("g-*.png"))
+    assert pictures
+    for picture in pictures:
+        worst = colourfulness(Image.open(picture))
+        assert worst <= 3, f"{picture.name}: colour left ({worst})"
+    # and the colour edition does have colour (the cover band and the figure)
+    colour = build(mini, "3", editions=["screen"]).output("screen").path
+    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-png", str(colour),
+                    str(mini / "c")], check=True)
+    assert colourfulness(Image.open(next(mini.glob("c-*.png")))) > 40
+
+
+def colourfulness(image: Image.Image) -> int:
+    """The largest difference between two colour channels of any pixel."""
+    red, green, blue = image.convert("RGB").split()
+    return max(ImageChops.difference(a, b).getextrema()[1]
+               for a, b in ((red, green), (green, blue), (red, blue)))
+
+
+def test_edition_subset_from_the_command_line(mini: Path) -> None:
+    result = runner.invoke(app, ["build", "3", "-w", str(mini), "--edition", "print,booklet"])
+    assert result.exit_code == 0, result.output
+    assert "flip on short edge" in result.output
+    built = sorted(p.name for p in (mini / "build" / "issue-3").glob("*.pdf"))
+    assert built == ["mini-bulletin-3-booklet.pdf", "mini-bulletin-3-print.pdf"]
+    bad = runner.invoke(app, ["build", "3", "-w", str(mini), "--edition", "print,poster"])
+    assert bad.exit_code == 1 and "unknown edition poster" in bad.output
+
+
+def test_default_editions_from_the_config(mini: Path) -> None:
+    set_config(mini, "editions", "[screen]")
+    result = build(mini, "3")
+    assert [o.kind for o in result.outputs] == ["screen"]
+    assert result.pad == 0  # no printed edition: no padding
+
+
+@pytest.mark.parametrize("fold", ["half", "tri"])
+def test_self_mailer_back_page(mini: Path, fold: str) -> None:
+    issue_yaml = mini / "issues" / "issue-3" / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text() + f"mailer: {fold}\n")
+    result = build(mini, "3", editions=["print"])
+    pdf = Pdf(result.output("print").path)
+    last = pdf.pages[-1]
+    assert "1 Test Street" in last and "place stamp here" in last.lower()
+    assert dict(pdf.outline())["Who we are"] == len(pdf.pages) - 1  # platform just before
+    assert len(pdf.pages) % 4 == 0
+
+
+def test_creep_moves_inner_pages_toward_the_spine(tmp_path: Path) -> None:
+    from .conftest import FIXTURES, copy_workspace
+
+    def booklet_x(creep: str) -> float:
+        root = copy_workspace(FIXTURES / "mini", tmp_path / creep)
+        issue = root / "issues" / "issue-3"
+        for n in range(3, 7):
+            (issue / f"0{n}-more.md").write_text(f"---\ntitle: Article {n}\n---\nText {n}.\n")
+        (issue / "issue.yaml").write_text(f"number: 3\ndate: 2026-05-01\ncreep: {creep}\n")
+        booklet = build(root, "3", editions=["booklet"]).output("booklet").path
+        # x of the first text on the inner sheet's front, left half (page 6)
+        bbox = subprocess.run(["pdftotext", "-bbox", "-f", "3", "-l", "3", str(booklet), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        return min(float(x) for x in re.findall(r'xMin="([\d.]+)"', bbox))
+
+    assert booklet_x("2mm") - booklet_x("0mm") == pytest.approx(2 * 72 / 25.4 / 2, abs=0.3)
