@@ -159,7 +159,8 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             booklet = tmp / "booklet.pdf"
             sheets = impose(clipped, booklet, creep_mm=issue.production.creep_mm())
             stage("booklet", booklet, page_count(booklet),
-                  f"{sheets} sheets: print double-sided, flip on short edge, "
+                  f"{sheets} sheet{'s' if sheets > 1 else ''}: print double-sided, "
+                  "flip on short edge, "
                   "then fold and staple")
         if write_html:
             html_path = tmp / "issue.html"
