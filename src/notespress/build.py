@@ -12,7 +12,7 @@ from pathlib import Path
 from .assemble import Assembled, assemble, page_geometry
 from .config import Contact, Publication, load_publication
 from .content import Issue, load_issue, resolve_issue
-from .editions import make_grayscale, make_print, make_trimmed, page_count
+from .editions import ScreenImages, make_grayscale, make_print, make_trimmed, page_count
 from .errors import NotespressError, Problem
 from .impose import impose
 from .preflight import (
@@ -151,7 +151,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
                 stage("grayscale", gray, rendered.pages)
         if "screen" in wanted:
             screen = tmp / "screen.pdf"
-            make_trimmed(base, screen)
+            make_trimmed(base, screen, images=screen_images(issue, rendered))
             stage("screen", screen, rendered.pages)
         if "booklet" in wanted:
             clipped = tmp / "clipped.pdf"
@@ -205,6 +205,21 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     findings += check_page_counts(outputs, rendered.pages)
     order = {"error": 0, "warning": 1}
     return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
+
+
+def screen_images(issue: Issue, rendered: Rendered) -> ScreenImages:
+    """Where each picture is printed, so that the screen edition can resample it."""
+    from .preflight import printed_widths
+
+    widths = printed_widths(rendered.document)
+    sizes = {ref.path.as_uri(): (ref.width, ref.height)
+             for article in issue.articles for ref in article.images}
+    inches: dict[tuple[int, int], float] = {}
+    for src, width in widths.items():
+        if src in sizes:
+            inches[sizes[src]] = max(width, inches.get(sizes[src], 0.0))
+    return ScreenImages(dpi=issue.production.screen_dpi,
+                        jpeg_quality=issue.production.jpeg_quality, printed_inches=inches)
 
 
 def _raise_errors(problems: list[Problem], strict: bool) -> None:

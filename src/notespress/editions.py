@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -84,14 +85,29 @@ def make_print(source: Path, target: Path, bleed: float) -> None:
         writer.write(handle)
 
 
-def make_trimmed(source: Path, target: Path, *, clip: bool = False) -> None:
+@dataclass(frozen=True)
+class ScreenImages:
+    """How pictures are resampled for the screen edition."""
+
+    dpi: float = 150.0
+    jpeg_quality: int = 80
+    # pixel size (width, height) of each picture -> the widest it is printed, in inches
+    printed_inches: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+def make_trimmed(source: Path, target: Path, *, clip: bool = False,
+                 images: ScreenImages | None = None) -> None:
     """Every box set to the trim box: what a reader on a screen should see.
 
     With `clip`, the page's drawing is also clipped to the trim, so that it can be placed
-    beside another page (imposition) without its bleed showing over its neighbour.
+    beside another page (imposition) without its bleed showing over its neighbour. With
+    `images`, pictures are resampled to about `images.dpi` at their printed size.
     """
     writer = PdfWriter(clone_from=source)
+    done: set[int] = set()
     for page in writer.pages:
+        if images is not None:
+            _resample(page, images, done)
         trim = page.trimbox
         if clip:
             content = ContentStream(page.get_contents(), writer)
@@ -105,6 +121,33 @@ def make_trimmed(source: Path, target: Path, *, clip: bool = False) -> None:
                                           float(trim.right), float(trim.top))
     with open(target, "wb") as handle:
         writer.write(handle)
+
+
+def _resample(page, settings: ScreenImages, done: set[int]) -> None:
+    from PIL import Image
+
+    for image_file in page.images:
+        ref = image_file.indirect_reference
+        if ref is None or ref.idnum in done:
+            continue
+        done.add(ref.idnum)
+        picture = image_file.image
+        if picture is None:
+            continue
+        inches = settings.printed_inches.get(picture.size)
+        if not inches:
+            continue
+        width = max(1, round(inches * settings.dpi))
+        if width >= picture.width * 0.9:
+            continue  # already small enough: resampling would only blur it
+        height = max(1, round(picture.height * width / picture.width))
+        smaller = picture.resize((width, height), Image.Resampling.LANCZOS)
+        is_jpeg = "/DCTDecode" in str(image_file.indirect_reference.get_object().get(
+            "/Filter", ""))
+        if is_jpeg and smaller.mode in ("RGB", "L", "CMYK"):
+            image_file.replace(smaller, quality=settings.jpeg_quality, optimize=True)
+        else:
+            image_file.replace(smaller, optimize=True)
 
 
 def make_grayscale(source: Path, target: Path) -> None:

@@ -135,6 +135,19 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
     return findings
 
 
+def printed_widths(document: Any) -> dict[str, float]:
+    """The widest each picture (by its src) is printed anywhere, in inches."""
+    widths: dict[str, float] = {}
+    for page in document.pages:
+        for box, _ in _walk(page._page_box):
+            if type(box).__name__ in ("BlockReplacedBox", "InlineReplacedBox"):
+                element = getattr(box, "element", None)
+                src = element.get("src", "") if element is not None else ""
+                inches = box.width / CSS_PX_PER_IN
+                widths[src] = max(inches, widths.get(src, 0.0))
+    return widths
+
+
 def _inside(rect: tuple[float, ...], area: tuple[float, ...]) -> bool:
     return (rect[0] >= area[0] - 0.5 and rect[1] >= area[1] - 0.5
             and rect[2] <= area[2] + 0.5 and rect[3] <= area[3] + 0.5)
@@ -313,24 +326,27 @@ def squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def _found(needle: str, haystack: str, piece: int = 24) -> str | None:
-    """None when `needle` is in `haystack` in order, allowing interruptions (running heads,
-    footnotes, column breaks); else the first part that is missing."""
+def _found(needle: str, haystack: str, shortest: int = 12) -> str | None:
+    """None when every part of `needle` is in `haystack`; else the first part that is not.
+
+    The PDF's text comes in reading order only roughly (columns, table cells, footnotes and
+    running heads interleave), so each part is looked for anywhere: at each point, the longest
+    piece of the needle found anywhere in the text is taken, and a piece shorter than
+    `shortest` letters means the text there was lost.
+    """
     position = 0
-    start = 0
     while position < len(needle):
         remaining = len(needle) - position
-        chunk = min(piece, remaining)
-        index = haystack.find(needle[position:position + chunk], start)
-        if index < 0:
+        low, high = 0, remaining  # longest found length is in [low, high]
+        while low < high:
+            middle = (low + high + 1) // 2
+            if needle[position:position + middle] in haystack:
+                low = middle
+            else:
+                high = middle - 1
+        if low < min(shortest, remaining):
             return needle[position:position + 40]
-        # extend the match as far as it goes
-        end = position + chunk
-        cursor = index + chunk
-        while end < len(needle) and cursor < len(haystack) and needle[end] == haystack[cursor]:
-            end += 1
-            cursor += 1
-        position, start = end, cursor
+        position += low
     return None
 
 

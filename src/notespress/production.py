@@ -48,6 +48,8 @@ class Production:
     mailer: str = "none"
     creep: str = "0mm"
     article_start: str = "any"  # or "right": every article opens on a right-hand page
+    screen_dpi: float = 150.0
+    jpeg_quality: int = 80
 
     def bleed_points(self, page_size: str) -> float:
         if self.bleed is not None:
@@ -58,7 +60,8 @@ class Production:
         return (parse_length(self.creep) or 0.0) * 25.4 / 72
 
 
-KEYS = ("editions", "bleed", "padding", "mailer", "creep", "article_start", "grayscale")
+KEYS = ("editions", "bleed", "padding", "mailer", "creep", "article_start", "grayscale",
+        "screen_dpi", "jpeg_quality")
 
 
 def read_production(doc: YamlDoc, problems: Problems, base: Production) -> Production:
@@ -109,6 +112,15 @@ def read_production(doc: YamlDoc, problems: Problems, base: Production) -> Produ
         if value not in allowed:
             problems.add(path, f"'{value}' is not one of {', '.join(allowed)}",
                          doc.line(key), key)
+        else:
+            changes[key] = value
+    for key, low, high in (("screen_dpi", 50, 600), ("jpeg_quality", 30, 100)):
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                low <= value <= high):
+            problems.add(path, f"must be a number from {low} to {high}", doc.line(key), key)
         else:
             changes[key] = value
     mailer = data.get("mailer")

@@ -157,7 +157,7 @@ def render(settings: RenderSettings) -> Rendered:
 
 
 def write_pdf(rendered: Rendered, target: Path, *, links: bool = True,
-              identifier: bytes | None = None) -> list[Problem]:
+              identifier: bytes | None = None, tags: bool = True) -> list[Problem]:
     """Write one edition atomically: a temporary file renamed over the target."""
     document = rendered.document
     saved_links = [page.links for page in document.pages]
@@ -170,7 +170,7 @@ def write_pdf(rendered: Rendered, target: Path, *, links: bool = True,
     tmp = Path(tmp_name)
     try:
         with capture_weasyprint_log() as capture:
-            document.write_pdf(tmp, pdf_identifier=identifier)
+            document.write_pdf(tmp, pdf_identifier=identifier, pdf_tags=tags)
         tmp.chmod(0o644)
         tmp.replace(target)
     finally:
