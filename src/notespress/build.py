@@ -12,7 +12,14 @@ from pathlib import Path
 from .assemble import Assembled, assemble, page_geometry
 from .config import Contact, Publication, load_publication
 from .content import Issue, load_issue, resolve_issue
-from .editions import ScreenImages, make_grayscale, make_print, make_trimmed, page_count
+from .editions import (
+    ScreenImages,
+    compact,
+    make_grayscale,
+    make_print,
+    make_trimmed,
+    page_count,
+)
 from .errors import NotespressError, Problem
 from .impose import impose
 from .preflight import (
@@ -152,6 +159,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
         if "screen" in wanted:
             screen = tmp / "screen.pdf"
             make_trimmed(base, screen, images=screen_images(issue, rendered))
+            compact(screen)
             stage("screen", screen, rendered.pages)
         if "booklet" in wanted:
             clipped = tmp / "clipped.pdf"

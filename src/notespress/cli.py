@@ -138,6 +138,97 @@ def check(
 
 
 @app.command()
+def mail(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.")],
+    subscribers: Annotated[Path, typer.Option("--subscribers", "-s", help="CSV with a header "
+                                              "row: email (required), name, lang.",
+                                              dir_okay=False)],
+    workspace: Workspace = None,
+    send: Annotated[bool, typer.Option("--send", help="Really send (the default is a dry run "
+                                       "that writes one .eml file per recipient).")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", help="Send to the first N "
+                                              "recipients not yet sent to.", min=1)] = None,
+    to_self: Annotated[str | None, typer.Option("--to-self", help="Send one test message to "
+                                                "this address only.")] = None,
+    retry_unknown: Annotated[bool, typer.Option(
+        "--retry-unknown", help="Send again to recipients whose message may or may not have "
+        "arrived (the connection dropped after the message was sent).")] = False,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Send again to recipients refused before (5xx).")] = False,
+    rate: Annotated[float | None, typer.Option("--rate", help="Messages per minute "
+                                               "(default: mail.rate, else 60).")] = None,
+    debug: Debug = False,
+) -> None:
+    """Email the screen edition to every subscriber, exactly once.
+
+    A dry run by default: the messages are written to build/<issue>/mail/ as .eml files.
+    With --send, they go through the SMTP server in notespress.yaml (mail:) or the
+    NOTESPRESS_SMTP_* variables; the password comes from NOTESPRESS_SMTP_PASSWORD or a prompt.
+    A send log makes a second run send only to those not yet sent to.
+
+    Example: notespress mail issue-12 --subscribers subscribers.csv --send --limit 5
+    """
+    import getpass
+    import os
+
+    from .mail import distribute
+
+    env = dict(os.environ)
+    if rate is not None:
+        env["NOTESPRESS_MAIL_RATE"] = str(rate)
+    bar = None
+
+    def progress(subscriber, state):
+        if bar is not None:
+            bar.update(1)
+        if state not in ("sent", "already sent"):
+            typer.echo(f"  {subscriber.email}: {state}", err=True)
+
+    prompt = getpass.getpass if sys.stdin is not None and sys.stdin.isatty() else None
+
+    def run():
+        nonlocal bar
+        root = _workspace(workspace)
+        if send:
+            from .mail import read_subscribers
+
+            total = 1 if to_self else len(read_subscribers(subscribers).subscribers)
+            bar = typer.progressbar(length=total, label="sending", file=sys.stderr)
+            bar.__enter__()
+        try:
+            return distribute(root, issue, subscribers, send=send, limit=limit,
+                              to_self=to_self, retry_unknown=retry_unknown,
+                              retry_failed=retry_failed, progress=progress, prompt=prompt,
+                              env=env)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+
+    result = _run(run, debug)
+    for problem in result.skipped:
+        typer.echo(str(problem), err=True)
+    how = "attached" if result.edition and result.edition.attach else "linked"
+    if result.report is None:
+        typer.echo(f"dry run: wrote {result.written} message(s) to "
+                   f"{display_path(result.folder)} (PDF {how}); nothing was sent. "
+                   "Add --send to send.")
+        return
+    report = result.report
+    typer.echo(f"sent {len(report.sent)}, already sent before {report.skipped_sent}, "
+               f"failed {len(report.failed)}, unknown {len(report.unknown)}, "
+               f"deferred {len(report.deferred)}")
+    for email, reason in report.failed:
+        typer.echo(f"  failed: {email}: {reason}")
+    for email in report.unknown:
+        typer.echo(f"  unknown: {email}: may or may not have arrived; check with the "
+                   "recipient, or send again with --retry-unknown")
+    for email, reason in report.deferred:
+        typer.echo(f"  deferred: {email}: {reason} (run again later)")
+    if report.failed or report.unknown or report.deferred:
+        raise typer.Exit(1)
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create (must be new or empty).")],
     name: Annotated[str, typer.Option("--name", help="The publication's name.")],

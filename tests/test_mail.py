@@ -1,0 +1,312 @@
+"""`notespress mail` against a real SMTP server on 127.0.0.1 (aiosmtpd), with faults injected.
+
+Every assertion is made on what the server received."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from typer.testing import CliRunner
+
+from notespress.cli import app
+from notespress.errors import NotespressError
+from notespress.mail import distribute, read_subscribers
+
+runner = CliRunner()
+
+
+class FaultyServer:
+    """An aiosmtpd handler that keeps what it receives and misbehaves on request."""
+
+    def __init__(self) -> None:
+        self.received: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.data_count = 0
+        self.reject: set[str] = set()  # 550 at RCPT
+        self.temporary: dict[int, str] = {}  # data count -> 4xx reply, given once
+        self.drop_after_store: set[int] = set()  # close the connection, message kept
+        self.kill_before_store: dict[int, int] = {}  # data count -> pid to SIGKILL
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in self.reject:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_count += 1
+        count = self.data_count
+        if count in self.kill_before_store:
+            os.kill(self.kill_before_store.pop(count), signal.SIGKILL)
+            time.sleep(0.2)
+            return "451 4.3.0 client gone"
+        if count in self.temporary:
+            return self.temporary.pop(count)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append(message)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if count in self.drop_after_store:
+            server.transport.abort()
+            return "250 OK"  # never reaches the client
+        return "250 OK"
+
+    def count_by_recipient(self) -> Counter:
+        return Counter(rcpt for _, rcpts in self.envelopes for rcpt in rcpts)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server():
+    handler = FaultyServer()
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+SUBSCRIBERS = [f"reader{n}@example.org" for n in range(1, 7)]
+
+
+@pytest.fixture
+def workspace(mini: Path) -> Path:
+    config = mini / "notespress.yaml"
+    config.write_text(config.read_text() + (
+        "mail:\n"
+        "  from: Mini Bulletin <bulletin@mini.example.org>\n"
+        "  host: 127.0.0.1\n"
+        "  security: none\n"
+        "  rate: 100000\n"
+        "  retry_delay: 0.01\n"
+        "  retries: 2\n"
+        "  unsubscribe_url: https://mini.example.org/unsubscribe?u={email}\n"))
+    rows = ["email,name,lang", "reader1@example.org,Ana Reyes,", "reader2@example.org,,fr",
+            "not-an-address,Broken,", "reader3@example.org,Chris,en",
+            "READER1@example.org,Ana again,", "reader4@example.org,,",
+            "reader5@example.org,Dana,fr", "reader6@example.org,Eli,"]
+    (mini / "subscribers.csv").write_text("\n".join(rows) + "\n")
+    return mini
+
+
+def env_for(server: FaultyServer) -> dict[str, str]:
+    return {"NOTESPRESS_SMTP_PORT": str(server.port), "PATH": os.environ.get("PATH", "")}
+
+
+def send(workspace: Path, server: FaultyServer, **options):
+    return distribute(workspace, "3", workspace / "subscribers.csv", send=True,
+                      env=env_for(server), sleep=lambda s: None, **options)
+
+
+def test_subscribers_csv_reports_bad_lines_and_duplicates(workspace: Path) -> None:
+    result = read_subscribers(workspace / "subscribers.csv")
+    assert [s.email for s in result.subscribers] == SUBSCRIBERS
+    assert [(p.line, p.severity) for p in result.skipped] == [(4, "warning"), (6, "warning")]
+    assert "'not-an-address' is not a valid email address" in result.skipped[0].message
+
+
+def test_header_injection_is_refused(workspace: Path) -> None:
+    (workspace / "subscribers.csv").write_text(
+        'email,name\nok@example.org,"Eve\r\nBcc: victim@example.org"\n')
+    with pytest.raises(NotespressError) as caught:
+        read_subscribers(workspace / "subscribers.csv")
+    assert "line break" in str(caught.value) and ":2" in str(caught.value)
+
+
+def test_dry_run_writes_eml_files_that_parse(workspace: Path) -> None:
+    result = runner.invoke(app, ["mail", "3", "-w", str(workspace), "-s",
+                                 str(workspace / "subscribers.csv")])
+    assert result.exit_code == 0, result.output
+    assert "nothing was sent" in result.output and "not-an-address" in result.output
+    files = sorted((workspace / "build/issue-3/mail").glob("*.eml"))
+    assert len(files) == 6
+    pdf = (workspace / "build/issue-3/mini-bulletin-3-screen.pdf").read_bytes()
+    for path in files:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert message["Message-ID"] and message["Date"] and message["List-Id"]
+        attachment = next(message.iter_attachments())
+        assert attachment.get_content() == pdf
+        assert message.get_body(("plain",)) and message.get_body(("html",))
+
+
+def test_sends_once_with_headers_and_attachment(workspace: Path, server: FaultyServer) -> None:
+    result = send(workspace, server)
+    assert sorted(result.report.sent) == SUBSCRIBERS
+    assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS, 1)
+    pdf = (workspace / "build/issue-3/mini-bulletin-3-screen.pdf").read_bytes()
+    ids = set()
+    for message in server.received:
+        assert message["From"] == "Mini Bulletin <bulletin@mini.example.org>"
+        assert message["To"] and message["Date"]
+        assert message["Subject"] == "Mini Bulletin No. 3: A fixture issue"
+        assert message["List-Id"] == "Mini Bulletin <mini-bulletin.mini.example.org>"
+        unsubscribe = message["List-Unsubscribe"]
+        assert "<mailto:bulletin@mini.example.org?subject=unsubscribe>" in unsubscribe
+        assert "<https://mini.example.org/unsubscribe?u=" in unsubscribe
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        ids.add(message["Message-ID"])
+        assert next(message.iter_attachments()).get_content() == pdf
+        assert "<img" not in message.get_body(("html",)).get_content()
+    assert len(ids) == len(SUBSCRIBERS)
+    by_to = {m["To"].addresses[0].addr_spec: m for m in server.received}
+    assert by_to["reader1@example.org"]["To"].addresses[0].display_name == "Ana Reyes"
+    assert "Dear Ana Reyes," in by_to["reader1@example.org"].get_body(("plain",)).get_content()
+    french = by_to["reader2@example.org"].get_body(("plain",)).get_content()
+    assert french.startswith("Bonjour,") and "Dans ce numéro" in french
+    # a second run sends nothing: everyone is in the send log
+    again = send(workspace, server)
+    assert again.report.sent == [] and again.report.skipped_sent == 6
+    assert len(server.received) == 6
+
+
+def test_message_ids_are_stable_across_runs(workspace: Path, server: FaultyServer) -> None:
+    distribute(workspace, "3", workspace / "subscribers.csv", env=env_for(server))
+    dry = {}
+    for path in (workspace / "build/issue-3/mail").glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        dry[message["To"].addresses[0].addr_spec] = message["Message-ID"]
+    send(workspace, server)
+    sent = {m["To"].addresses[0].addr_spec: m["Message-ID"] for m in server.received}
+    assert sent == dry
+
+
+def test_no_unsubscribe_post_without_https(workspace: Path, server: FaultyServer) -> None:
+    config = workspace / "notespress.yaml"
+    config.write_text(config.read_text().replace(
+        "  unsubscribe_url: https://mini.example.org/unsubscribe?u={email}\n", ""))
+    send(workspace, server, limit=1)
+    message = server.received[0]
+    assert message["List-Unsubscribe"] == "<mailto:bulletin@mini.example.org?subject=unsubscribe>"
+    assert message["List-Unsubscribe-Post"] is None
+
+
+def test_temporary_failures_are_retried(workspace: Path, server: FaultyServer) -> None:
+    server.temporary = {2: "451 4.3.0 please try again", 4: "421 4.7.0 closing, come back"}
+    result = send(workspace, server)
+    assert sorted(result.report.sent) == SUBSCRIBERS
+    assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS, 1)
+
+
+def test_a_permanent_failure_is_recorded_and_not_retried(workspace: Path,
+                                                         server: FaultyServer) -> None:
+    server.reject = {"reader3@example.org"}
+    result = send(workspace, server)
+    assert [email for email, _ in result.report.failed] == ["reader3@example.org"]
+    assert "550" in result.report.failed[0][1]
+    counts = server.count_by_recipient()
+    assert "reader3@example.org" not in counts
+    assert all(counts[a] == 1 for a in SUBSCRIBERS if a != "reader3@example.org")
+    server.reject = set()
+    again = send(workspace, server)  # not retried unless asked
+    assert again.report.skipped_failed == ["reader3@example.org"]
+    assert "reader3@example.org" not in server.count_by_recipient()
+    send(workspace, server, retry_failed=True)
+    assert server.count_by_recipient()["reader3@example.org"] == 1
+
+
+def test_connection_dropped_during_data_is_unknown(workspace: Path,
+                                                   server: FaultyServer) -> None:
+    server.drop_after_store = {3}
+    result = send(workspace, server)
+    assert result.report.unknown == ["reader3@example.org"]
+    assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS, 1)  # it did arrive
+    again = send(workspace, server)  # reported, not sent again
+    assert again.report.unknown == ["reader3@example.org"] and again.report.sent == []
+    assert server.count_by_recipient()["reader3@example.org"] == 1
+    cli = runner.invoke(app, ["mail", "3", "-w", str(workspace), "-s",
+                              str(workspace / "subscribers.csv"), "--send"],
+                        env=env_for(server))
+    assert cli.exit_code == 1 and "unknown: reader3@example.org" in cli.output
+
+
+def test_killed_after_k_messages_then_run_again(workspace: Path, server: FaultyServer) -> None:
+    command = [sys.executable, "-m", "notespress", "mail", "3", "--workspace", str(workspace),
+               "--subscribers", str(workspace / "subscribers.csv"), "--send"]
+    env = {**os.environ, **env_for(server)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    server.kill_before_store = {3: process.pid}
+    process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    assert server.count_by_recipient() == {"reader1@example.org": 1, "reader2@example.org": 1}
+    # run again: the first two are not sent again, the third is unknown, the rest go out
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "unknown: reader3@example.org" in done.stdout
+    counts = server.count_by_recipient()
+    assert "reader3@example.org" not in counts
+    assert all(counts[a] == 1 for a in SUBSCRIBERS if a != "reader3@example.org")
+    # the editor checks, and sends it on purpose
+    done = subprocess.run([*command, "--retry-unknown"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS, 1)
+
+
+def test_limit_and_to_self(workspace: Path, server: FaultyServer) -> None:
+    result = send(workspace, server, limit=2)
+    assert result.report.sent == SUBSCRIBERS[:2]
+    send(workspace, server, to_self="editor@example.org")
+    assert server.count_by_recipient()["editor@example.org"] == 1
+    rest = send(workspace, server)  # the test send did not count as anyone's copy
+    assert sorted(rest.report.sent) == SUBSCRIBERS[2:]
+    assert server.count_by_recipient() == {**dict.fromkeys(SUBSCRIBERS, 1),
+                                           "editor@example.org": 1}
+
+
+def test_password_only_from_the_environment(workspace: Path, server: FaultyServer) -> None:
+    config = workspace / "notespress.yaml"
+    config.write_text(config.read_text() + "  password: hunter2\n")
+    result = runner.invoke(app, ["mail", "3", "-w", str(workspace), "-s",
+                                 str(workspace / "subscribers.csv")])
+    assert result.exit_code == 1
+    assert "passwords are never read from files" in result.output
+    assert "hunter2" not in result.output
+
+
+def test_tls_certificates_are_verified(workspace: Path, tmp_path: Path) -> None:
+    """A server with a self-signed certificate is refused, with a clear message."""
+    import ssl
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    handler = FaultyServer()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context)
+    controller.start()
+    try:
+        env = {"NOTESPRESS_SMTP_PORT": str(port), "NOTESPRESS_SMTP_SECURITY": "starttls"}
+        with pytest.raises(NotespressError) as caught:
+            distribute(workspace, "3", workspace / "subscribers.csv", send=True, env=env,
+                       sleep=lambda s: None)
+        assert "certificate was refused" in str(caught.value)
+        assert handler.received == []
+    finally:
+        controller.stop()
+
+
+def test_screen_edition_is_small(demo) -> None:
+    _, result = demo
+    screen = result.output("screen").path.stat().st_size
+    printed = result.output("print").path.stat().st_size
+    assert screen < 2_000_000
+    assert screen <= printed / 4
