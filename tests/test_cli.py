@@ -56,7 +56,7 @@ def test_init_then_build_from_inside_the_workspace(tmp_path: Path) -> None:
 
 def test_build_accepts_a_folder_name_a_path_and_a_number(mini: Path) -> None:
     for ref in ("issue-3", str(mini / "issues" / "issue-3"), "3"):
-        result = runner.invoke(app, ["build", ref, "--workspace", str(mini)])
+        result = runner.invoke(app, ["build", ref, "--workspace", str(mini), "--force"])
         assert result.exit_code == 0, result.output
         assert "wrote " in result.output and "pages)" in result.output
 

@@ -8,6 +8,7 @@ can also extend a built-in one as ``default/<name>``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +159,7 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
     }
     title = f"{pub.name} No. {issue.number}" + (f": {issue.title}" if issue.title else "")
     context["document_title"] = title
+    context["stamp"] = document_date(issue)
     try:
         html = env.get_template(MAIN_TEMPLATE).render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -172,6 +174,16 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
         raise NotespressError(Problem(path, f"template error: {exc}", line)) from None
     return Assembled(html=html, base_url=pub.root.resolve().as_uri() + "/", lang=issue.lang,
                      title=title, platform=platform)
+
+
+def document_date(issue: Issue) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the issue's date; never the
+    clock, so that the same inputs give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{issue.date.isoformat()}T00:00:00Z"
 
 
 def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:

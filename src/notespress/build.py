@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .assemble import Assembled, assemble, page_geometry
-from .config import Contact, Publication, load_publication
-from .content import Issue, load_issue, resolve_issue
-from .editions import (
-    ScreenImages,
-    compact,
-    make_grayscale,
-    make_print,
-    make_trimmed,
-    page_count,
-)
+from .content import resolve_issue
 from .errors import NotespressError, Problem
-from .impose import impose
-from .preflight import (
-    Context,
-    Finding,
-    check_fonts,
-    check_layout,
-    check_page_counts,
-    check_qpdf,
-    check_text,
-    font_coverage,
-    section_paths,
-)
+from .manifest import hash_inputs, read_manifest, up_to_date, write_manifest
 from .production import EDITIONS
-from .render import Rendered, RenderSettings, render, write_pdf
-from .resources import default_fonts, default_layouts
+
+if TYPE_CHECKING:  # the stages are imported when a build really runs: a build with nothing
+    # changed, and `notespress --help`, stay fast
+    from .assemble import Assembled
+    from .config import Publication
+    from .content import Issue
+    from .editions import ScreenImages
+    from .preflight import Finding
+    from .render import Rendered
 
 NEEDS_FOUR = {"print", "booklet", "grayscale"}
 
@@ -50,11 +36,12 @@ class Output:
 
 @dataclass(frozen=True)
 class BuildResult:
-    issue: Issue
+    issue: Issue | None  # None when nothing had changed and nothing was read
     outputs: tuple[Output, ...]
     warnings: tuple[Problem, ...] = field(default=())
     pad: int = 0
     findings: tuple[Finding, ...] = field(default=())
+    up_to_date: bool = False
 
     def output(self, kind: str) -> Output:
         return next(o for o in self.outputs if o.kind == kind)
@@ -62,6 +49,9 @@ class BuildResult:
 
 def load(root: Path, issue_ref: str) -> tuple[Publication, Issue]:
     """Read and validate the publication and the issue, reporting every problem at once."""
+    from .config import Contact, Publication, load_publication
+    from .content import load_issue
+
     problems: list[Problem] = []
     try:
         pub = load_publication(root)
@@ -95,11 +85,17 @@ def parse_editions(text: str | None) -> tuple[str, ...] | None:
 
 
 def font_dirs(root: Path) -> tuple[Path, ...]:
+    from .resources import default_fonts
+
     return tuple(d for d in (root / "fonts", default_fonts()) if d.is_dir())
 
 
 def lay_out(pub: Publication, issue: Issue, pad: int,
             strict: bool) -> tuple[Assembled, Rendered]:
+    from .assemble import assemble
+    from .render import RenderSettings, render
+    from .resources import default_fonts, default_layouts
+
     assembled = assemble(pub, issue, pad=pad)
     root = pub.root
     settings = RenderSettings(
@@ -110,12 +106,40 @@ def lay_out(pub: Publication, issue: Issue, pad: int,
     return assembled, rendered
 
 
+def build_settings(editions: Iterable[str] | None, write_html: bool) -> dict[str, object]:
+    """Everything besides the input files that changes what a build writes."""
+    return {"editions": sorted(editions) if editions else "default", "html": write_html,
+            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
+
+
 def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool = False,
-          editions: Iterable[str] | None = None, preflight: bool = False) -> BuildResult:
+          editions: Iterable[str] | None = None, preflight: bool = False,
+          force: bool = False) -> BuildResult:
     """Build the editions of an issue. With `strict` or `preflight`, the preflight checks run
-    on the new editions before they replace the old ones; `strict` stops on their errors."""
+    on the new editions before they replace the old ones; `strict` stops on their errors.
+    When nothing that affects the outputs has changed, nothing is done (unless `force`)."""
     root = root.resolve()
+    editions = tuple(editions) if editions else None
+    folder = resolve_issue(root, issue_ref)
+    out_dir = root / "build" / folder.name
+    previous = read_manifest(out_dir)
+    inputs = hash_inputs(root, folder, build_settings(editions, write_html),
+                         previous.get("files"))
+    if not (force or strict or preflight):
+        recorded = previous.get("outputs") if previous.get("digest") == inputs.digest else None
+        kinds = {o["kind"] for o in recorded or []}
+        cached = up_to_date(out_dir, inputs, kinds) if recorded else None
+        if cached:
+            return BuildResult(issue=None, up_to_date=True, outputs=tuple(
+                Output(out_dir / o["file"], o["kind"], o.get("pages"), o.get("note", ""))
+                for o in cached))
+    from .assemble import page_geometry
+    from .editions import compact, make_grayscale, make_print, make_trimmed, page_count
+    from .impose import impose
+    from .render import write_pdf
+
     pub, issue = load(root, issue_ref)
+    findings: list[Finding] = []
     wanted = tuple(e for e in EDITIONS if e in (editions or issue.production.editions))
 
     assembled, rendered = lay_out(pub, issue, 0, strict)
@@ -129,13 +153,11 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
                                           "added): check the layouts' padding.html"))
     problems = list(rendered.problems)
 
-    out_dir = root / "build" / issue.name
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = output_stem(pub, issue)
     geometry = page_geometry(issue)
     html = assembled.html
-    identifier = hashlib.md5(html.encode(), usedforsecurity=False).digest()
-    findings: list[Finding] = []
+    identifier = bytes.fromhex(inputs.digest)[:16]  # from the inputs' content, not the clock
     outputs: list[Output] = []
     with tempfile.TemporaryDirectory(prefix=".notespress-", dir=out_dir) as tmp_name:
         tmp = Path(tmp_name)
@@ -162,10 +184,8 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             compact(screen)
             stage("screen", screen, rendered.pages)
         if "booklet" in wanted:
-            clipped = tmp / "clipped.pdf"
-            make_trimmed(base, clipped, clip=True)
             booklet = tmp / "booklet.pdf"
-            sheets = impose(clipped, booklet, creep_mm=issue.production.creep_mm())
+            sheets = impose(base, booklet, creep_mm=issue.production.creep_mm())
             stage("booklet", booklet, page_count(booklet),
                   f"{sheets} sheet{'s' if sheets > 1 else ''}: print double-sided, "
                   "flip on short edge, "
@@ -185,6 +205,8 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             path.chmod(0o644)
             os.replace(path, output.path)
             outputs.append(output)
+    write_manifest(out_dir, inputs, [{"file": o.path.name, "kind": o.kind, "pages": o.pages,
+                                      "note": o.note} for o in outputs])
     warnings = tuple(issue.warnings) + tuple(problems)
     return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings, pad=pad,
                        findings=tuple(findings))
@@ -193,6 +215,17 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
 def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered: Rendered,
                   outputs: dict[str, Path]) -> list[Finding]:
     """Every preflight rule, on the laid-out document and the finished editions."""
+    from .preflight import (
+        Context,
+        check_fonts,
+        check_layout,
+        check_page_counts,
+        check_qpdf,
+        check_text,
+        font_coverage,
+        section_paths,
+    )
+
     platform = assembled.platform
     sections = section_paths(issue, platform.path if platform else None)
     images = {ref.path.as_uri(): (ref.width, ref.height)
@@ -217,17 +250,56 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
 
 def screen_images(issue: Issue, rendered: Rendered) -> ScreenImages:
     """Where each picture is printed, so that the screen edition can resample it."""
+    from .editions import ScreenImages
     from .preflight import printed_widths
 
     widths = printed_widths(rendered.document)
-    sizes = {ref.path.as_uri(): (ref.width, ref.height)
-             for article in issue.articles for ref in article.images}
-    inches: dict[tuple[int, int], float] = {}
+    refs = {ref.path.as_uri(): ref for article in issue.articles for ref in article.images}
+    printed: dict[tuple[int, int], tuple[float, Path]] = {}
     for src, width in widths.items():
-        if src in sizes:
-            inches[sizes[src]] = max(width, inches.get(sizes[src], 0.0))
+        ref = refs.get(src)
+        if ref is not None:
+            size = (ref.width, ref.height)
+            widest = max(width, printed.get(size, (0.0, ref.path))[0])
+            printed[size] = (widest, ref.path)
     return ScreenImages(dpi=issue.production.screen_dpi,
-                        jpeg_quality=issue.production.jpeg_quality, printed_inches=inches)
+                        jpeg_quality=issue.production.jpeg_quality, printed=printed)
+
+
+def _build_one(job: tuple[str, str, bool]) -> tuple[str, BuildResult | NotespressError]:
+    root, name, force = job
+    try:
+        return name, build(Path(root), name, force=force)
+    except NotespressError as exc:
+        return name, exc
+
+
+def build_all(root: Path, *, force: bool = False, jobs: int | None = None,
+              progress: Callable[[str, int, int], None] | None = None
+              ) -> list[tuple[str, BuildResult | NotespressError]]:
+    """Every issue under issues/, the stale ones in parallel processes."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    root = root.resolve()
+    names = sorted(p.parent.name for p in (root / "issues").glob("*/issue.yaml"))
+    if not names:
+        raise NotespressError(Problem(root / "issues", "no issue folders (with an issue.yaml)"))
+    jobs = jobs or os.cpu_count() or 1
+    results: dict[str, BuildResult | NotespressError] = {}
+    if jobs == 1 or len(names) == 1:
+        for index, name in enumerate(names, start=1):
+            results[name] = _build_one((str(root), name, force))[1]
+            if progress:
+                progress(name, index, len(names))
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(names))) as pool:
+            futures = [pool.submit(_build_one, (str(root), name, force)) for name in names]
+            for index, future in enumerate(as_completed(futures), start=1):
+                name, outcome = future.result()
+                results[name] = outcome
+                if progress:
+                    progress(name, index, len(names))
+    return [(name, results[name]) for name in names]
 
 
 def _raise_errors(problems: list[Problem], strict: bool) -> None:

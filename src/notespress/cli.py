@@ -63,25 +63,43 @@ def _workspace(workspace: Path | None) -> Path:
 
 @app.command()
 def build(
-    issue: Annotated[str, typer.Argument(help="The issue: a folder name under issues/ "
-                                         "(issue-12), a path, or a number (12).")],
+    issue: Annotated[str | None, typer.Argument(help="The issue: a folder name under "
+                                                "issues/ (issue-12), a path, or a number (12).")
+                     ] = None,
     workspace: Workspace = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the assembled HTML.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
     edition: Annotated[str | None, typer.Option(
         "--edition", "-e", help="Editions to build, comma-separated: print, screen, booklet, "
         "grayscale (default: the 'editions' setting, else print,screen,booklet).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Build even when nothing has "
+                                        "changed since the last build.")] = False,
+    all_issues: Annotated[bool, typer.Option("--all", help="Build every issue whose inputs "
+                                             "changed, in parallel.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for --all "
+                                             "(default: one per core).", min=1)] = None,
     debug: Debug = False,
 ) -> None:
     """Build the PDF editions of an issue into build/<issue>/.
+
+    Nothing is done when nothing that affects the editions has changed since the last build.
 
     Example: notespress build issue-12 --edition print,booklet
     """
     from .build import build as run_build
     from .build import parse_editions
 
+    if all_issues:
+        _build_all(workspace, issue, force, jobs, debug)
+        return
+    if issue is None:
+        typer.echo("error: name an issue (e.g. issue-12), or use --all", err=True)
+        raise typer.Exit(2)
     result = _run(lambda: run_build(_workspace(workspace), issue, write_html=html,
-                                    strict=strict, editions=parse_editions(edition)), debug)
+                                    strict=strict, editions=parse_editions(edition),
+                                    force=force), debug)
+    if result.up_to_date:
+        typer.echo("up to date (nothing changed since the last build; --force to rebuild)")
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
     if result.pad:
@@ -90,7 +108,36 @@ def build(
     for output in result.outputs:
         pages = f"  ({output.pages} pages)" if output.pages is not None else ""
         note = f"\n    {output.note}" if output.note else ""
-        typer.echo(f"wrote {display_path(output.path)}{pages}{note}")
+        verb = "unchanged" if result.up_to_date else "wrote"
+        typer.echo(f"{verb} {display_path(output.path)}{pages}{note}")
+
+
+def _build_all(workspace: Path | None, issue: str | None, force: bool, jobs: int | None,
+               debug: bool) -> None:
+    from .build import build_all
+
+    root = _run(lambda: _workspace(workspace), debug)
+    bar = typer.progressbar(length=0, label="building", file=sys.stderr)
+
+    def progress(name: str, done: int, total: int) -> None:
+        bar.length = total
+        bar.update(1)
+        typer.echo(f"  {name}", err=True)
+
+    with bar:
+        results = _run(lambda: build_all(root, force=force, jobs=jobs, progress=progress),
+                       debug)
+    failed = 0
+    for name, outcome in results:
+        if isinstance(outcome, NotespressError):
+            failed += 1
+            for problem in outcome.problems:
+                typer.echo(f"error: {problem}", err=True)
+        elif outcome.up_to_date:
+            typer.echo(f"{name}: up to date")
+        else:
+            typer.echo(f"{name}: wrote {len(outcome.outputs)} file(s)")
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()

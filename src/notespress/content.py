@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import PAGE_SIZES, Publication, check_lang, slugify
 from .errors import NotespressError, Problem, Problems
-from .markup import ImageRef, Source, render_markdown
 from .production import Production, read_production
+
+if TYPE_CHECKING:
+    from .markup import ImageRef
 from .sources import list_item_lines, parse_yaml, read_text, split_front_matter
 
 ISSUE_FILE = "issue.yaml"
@@ -175,6 +178,8 @@ def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Pa
 
 def _load_article(path: Path, folder: Path, issue_lang: str,
                   slugs: set[str]) -> tuple[Article | None, list[Problem]]:
+    from .markup import Source, render_markdown
+
     doc = split_front_matter(read_text(path), path)
     problems = Problems()
     meta = doc.meta

@@ -9,6 +9,9 @@ The layout's pages carry the bleed and, outside it, room for crop marks (see ass
 
 from __future__ import annotations
 
+import hashlib
+import io
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -20,7 +23,9 @@ from pypdf.generic import (
     ContentStream,
     DecodedStreamObject,
     FloatObject,
+    IndirectObject,
     NameObject,
+    NumberObject,
     RectangleObject,
 )
 
@@ -91,8 +96,9 @@ class ScreenImages:
 
     dpi: float = 150.0
     jpeg_quality: int = 80
-    # pixel size (width, height) of each picture -> the widest it is printed, in inches
-    printed_inches: dict[tuple[int, int], float] = field(default_factory=dict)
+    # pixel size (width, height) of each picture -> (the widest it is printed, in inches;
+    # its original file)
+    printed: dict[tuple[int, int], tuple[float, Path]] = field(default_factory=dict)
 
 
 def make_trimmed(source: Path, target: Path, *, clip: bool = False,
@@ -124,30 +130,48 @@ def make_trimmed(source: Path, target: Path, *, clip: bool = False,
 
 
 def _resample(page, settings: ScreenImages, done: set[int]) -> None:
+    """Replace each picture on the page by a smaller copy made from its original file."""
+    import zlib
+
     from PIL import Image
 
-    for image_file in page.images:
-        ref = image_file.indirect_reference
-        if ref is None or ref.idnum in done:
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources else None
+    for ref in (xobjects.get_object().values() if xobjects else []):
+        if not isinstance(ref, IndirectObject) or ref.idnum in done:
             continue
         done.add(ref.idnum)
-        picture = image_file.image
-        if picture is None:
+        image = ref.get_object()
+        if image.get("/Subtype") != "/Image" or "/SMask" in image or "/Mask" in image:
             continue
-        inches = settings.printed_inches.get(picture.size)
-        if not inches:
+        size = (int(image.get("/Width", 0)), int(image.get("/Height", 0)))
+        placed = settings.printed.get(size)
+        if placed is None:
             continue
+        inches, original = placed
         width = max(1, round(inches * settings.dpi))
-        if width >= picture.width * 0.9:
+        if width >= size[0] * 0.9:
             continue  # already small enough: resampling would only blur it
-        height = max(1, round(picture.height * width / picture.width))
-        smaller = picture.resize((width, height), Image.Resampling.LANCZOS)
-        is_jpeg = "/DCTDecode" in str(image_file.indirect_reference.get_object().get(
-            "/Filter", ""))
-        if is_jpeg and smaller.mode in ("RGB", "L", "CMYK"):
-            image_file.replace(smaller, quality=settings.jpeg_quality, optimize=True)
+        height = max(1, round(size[1] * width / size[0]))
+        with Image.open(original) as picture:
+            is_jpeg = picture.format == "JPEG"
+            picture = picture.convert("L" if picture.mode in ("L", "LA", "1") else "RGB")
+            smaller = picture.resize((width, height), Image.Resampling.LANCZOS)
+        if is_jpeg:
+            buffer = io.BytesIO()
+            smaller.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=True)
+            data, filters = buffer.getvalue(), NameObject("/DCTDecode")
         else:
-            image_file.replace(smaller, optimize=True)
+            data, filters = zlib.compress(smaller.tobytes(), 9), NameObject("/FlateDecode")
+        image._data = data
+        image[NameObject("/Filter")] = filters
+        image.pop(NameObject("/DecodeParms"), None)
+        image[NameObject("/Width")] = NumberObject(width)
+        image[NameObject("/Height")] = NumberObject(height)
+        image[NameObject("/BitsPerComponent")] = NumberObject(8)
+        image[NameObject("/ColorSpace")] = NameObject(
+            "/DeviceGray" if smaller.mode == "L" else "/DeviceRGB")
+        image[NameObject("/Length")] = NumberObject(len(data))
 
 
 def make_grayscale(source: Path, target: Path) -> None:
@@ -165,6 +189,26 @@ def make_grayscale(source: Path, target: Path) -> None:
     if done.returncode != 0:
         raise NotespressError(Problem(None, f"Ghostscript could not make the grayscale "
                                             f"edition: {done.stderr.strip()[:300]}"))
+    # Ghostscript stamps the clock's time and a new identifier: put back the source's, so
+    # that the same inputs give the same bytes.
+    original = PdfReader(source)
+    writer = PdfWriter(clone_from=target)
+    info = {k: v for k, v in (original.metadata or {}).items() if isinstance(v, str)}
+    writer.add_metadata(info)
+    metadata = writer._root_object.get("/Metadata")
+    if metadata is not None:  # Ghostscript's XMP carries the clock's time and a random uuid
+        stream = metadata.get_object()
+        stamp = _xmp_date(info.get("/CreationDate", ""))
+        xmp = stream.get_data().decode("utf-8", "replace")
+        xmp = re.sub(r"(<xmp:(?:ModifyDate|CreateDate|MetadataDate)>)[^<]*", rf"\g<1>{stamp}",
+                     xmp)
+        xmp = re.sub(r"uuid:[0-9a-f-]+", "uuid:" + _uuid_from(info), xmp)
+        stream.set_data(xmp.encode("utf-8"))
+    identifier = original.trailer.get("/ID")
+    if identifier is not None:
+        writer._ID = identifier
+    with open(target, "wb") as handle:
+        writer.write(handle)
 
 
 def compact(path: Path) -> None:
@@ -175,11 +219,24 @@ def compact(path: Path) -> None:
         return
     packed = path.with_suffix(".packed.pdf")
     done = subprocess.run([qpdf, "--object-streams=generate", "--compression-level=9",
-                           "--recompress-flate", str(path), str(packed)], capture_output=True)
+                           "--recompress-flate", "--deterministic-id", str(path), str(packed)],
+                          capture_output=True)
     if done.returncode in (0, 3) and packed.is_file():
         packed.replace(path)
     else:
         packed.unlink(missing_ok=True)
+
+
+def _xmp_date(pdf_date: str) -> str:
+    """'D:20260501000000Z' -> '2026-05-01T00:00:00Z'."""
+    digits = re.sub(r"\D", "", pdf_date)[:14].ljust(14, "0")
+    return (f"{digits[0:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:"
+            f"{digits[12:14]}Z")
+
+
+def _uuid_from(info: dict[str, str]) -> str:
+    digest = hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
 def page_count(path: Path) -> int:

@@ -13,7 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 
 MM = 72 / 25.4
 
@@ -38,32 +46,57 @@ def spread_order(pages: int, rtl: bool = False) -> list[Side]:
 
 
 def impose(source: Path, target: Path, *, rtl: bool = False, creep_mm: float = 0.0) -> int:
-    """Write the booklet of `source` (trim-size pages) to `target`; return the sheet count.
+    """Write the booklet of `source` to `target`; return the sheet count.
 
-    `creep_mm` is the paper thickness to compensate per sheet: pages of inner sheets are moved
-    toward the spine by half that much for each sheet outside them, so the outer margins stay
-    even once the folded booklet is trimmed.
+    Each page becomes a form XObject whose bounding box is its trim box (so its bleed and crop
+    marks are clipped away), drawn on its half of the sheet: nothing is re-parsed or copied.
+    `creep_mm` is the paper thickness to compensate per sheet: pages of inner sheets move
+    toward the spine by half that much for each sheet outside them, so that the outer margins
+    stay even once the folded booklet is trimmed.
     """
     reader = PdfReader(source)
-    count = len(reader.pages)
-    first = reader.pages[0]
-    width = float(first.trimbox.width)
-    height = float(first.trimbox.height)
     writer = PdfWriter()
-    sides = spread_order(count, rtl)
-    for index, side in enumerate(sides):
-        sheet = PageObject.create_blank_page(width=2 * width, height=height)
-        sheet_number = index // 2
-        shift = creep_mm * MM * sheet_number / 2
-        for slot, number in enumerate((side.left, side.right)):
+    count = len(reader.pages)
+    trim = reader.pages[0].trimbox
+    width, height = float(trim.width), float(trim.height)
+    forms: dict[int, IndirectObject] = {}
+
+    def form(number: int) -> IndirectObject:
+        if number not in forms:
             page = reader.pages[number - 1]
             box = page.trimbox
+            xobject = StreamObject()
+            xobject[NameObject("/Type")] = NameObject("/XObject")
+            xobject[NameObject("/Subtype")] = NameObject("/Form")
+            xobject[NameObject("/BBox")] = ArrayObject(
+                [FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)])
+            resources = page.get("/Resources")
+            if resources is not None:
+                xobject[NameObject("/Resources")] = writer._add_object(
+                    resources.get_object().clone(writer))
+            xobject.set_data(page._get_contents_as_bytes() or b"")
+            forms[number] = writer._add_object(xobject)
+        return forms[number]
+
+    sides = spread_order(count, rtl)
+    for index, side in enumerate(sides):
+        sheet = PageObject.create_blank_page(writer, width=2 * width, height=height)
+        shift = creep_mm * MM * (index // 2) / 2
+        names = DictionaryObject()
+        ops = []
+        for slot, number in enumerate((side.left, side.right)):
+            box = reader.pages[number - 1].trimbox
             inward = shift if slot == 0 else -shift  # toward the fold in the middle
             tx = slot * width - float(box.left) + inward
             ty = -float(box.bottom)
-            page.mediabox = page.trimbox  # crop marks and bleed stay off the sheet
-            page.cropbox = page.trimbox
-            sheet.merge_transformed_page(page, Transformation().translate(tx, ty), over=True)
+            name = f"/P{number}"
+            names[NameObject(name)] = form(number)
+            ops.append(f"q 1 0 0 1 {tx:.3f} {ty:.3f} cm {name} Do Q")
+        sheet[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/XObject"): names})
+        content = StreamObject()
+        content.set_data(("\n".join(ops) + "\n").encode())
+        sheet[NameObject("/Contents")] = writer._add_object(content)
         writer.add_page(sheet)
     writer.add_metadata({k: v for k, v in (reader.metadata or {}).items()
                          if isinstance(v, str)})

@@ -1,0 +1,220 @@
+"""Benchmark: notespress against bare WeasyPrint on synthetic issues.
+
+    python -m notespress.bench                      # 8, 24, 100 and 400 pages, 3 repetitions
+    python -m notespress.bench --pages 8,24 --repeat 5 --output bench.json
+
+For each size, a synthetic issue is generated from a fixed seed (articles with footnotes,
+figures and tables, and a platform). The cases run in separate processes, interleaved (every
+case of every size in turn, repetition after repetition) so that machine noise hits all alike:
+
+  a  floor: bare WeasyPrint writing the same assembled HTML to one PDF
+  b  `notespress build`, cold, all default editions
+  c  `notespress build` again with nothing changed (the whole command)
+  d  the rebuild after one article changed
+
+It prints medians and the ratios b/a, c/a, d/a, the peak memory of b, and writes them as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "the", "workers", "meeting", "strike", "wage", "price", "rent", "union", "capital",
+    "profit", "war", "state", "class", "struggle", "assembly", "delegates", "shift", "warehouse",
+    "hospital", "contract", "overtime", "heat", "speed", "quota", "management", "solidarity",
+    "sector", "border", "crisis", "accumulation", "military", "budget", "factory", "line",
+    "night", "day", "city", "province", "movement", "committee", "strike", "fund", "picket",
+    "organisation", "internationalism", "revolution", "history", "lesson", "question",
+    "answer",
+)
+WORDS_PER_PAGE = 620
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 22))]
+    return " ".join(words).capitalize() + "."
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    out: list[str] = []
+    while sum(len(s.split()) for s in out) < words:
+        out.append(_sentence(rng))
+    return " ".join(out)
+
+
+def make_workspace(folder: Path, pages: int, seed: int = 12) -> Path:
+    """A publication with one issue of about `pages` pages."""
+    from PIL import Image, ImageDraw
+
+    from .scaffold import init_workspace
+
+    rng = random.Random(seed + pages)
+    root = init_workspace(folder, name="Bench Notes").root
+    shutil.rmtree(root / "issues")
+    issue = root / "issues" / "issue-1"
+    (issue / "images").mkdir(parents=True)
+    picture = Image.new("RGB", (1600, 1000), (200, 200, 200))
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, 1600, 80):
+        draw.rectangle([x, 1000 - rng.randint(100, 900), x + 60, 1000], fill=(60, 60, 60))
+    picture.save(issue / "images" / "chart.png")
+    total_words = pages * WORDS_PER_PAGE
+    articles = max(2, pages // 4)
+    per_article = total_words // articles
+    for n in range(1, articles + 1):
+        body: list[str] = []
+        words = 0
+        note = 0
+        while words < per_article:
+            size = rng.randint(60, 160)
+            text = _paragraph(rng, size)
+            if rng.random() < 0.25:
+                note += 1
+                text += f"[^{note}]"
+            body.append(text)
+            words += size
+            if rng.random() < 0.05:
+                body.append("![A chart of the period.](images/chart.png)")
+            if rng.random() < 0.04:
+                body.append("| Year | Wage | Price |\n|---|---:|---:|\n| 2024 | 21.5 | 100 |\n"
+                            "| 2025 | 22.0 | 104 |")
+            if rng.random() < 0.08:
+                body.append(f"## {_sentence(rng)[:40].rstrip('.')}")
+        notes = [f"[^{i}]: {_sentence(rng)}" for i in range(1, note + 1)]
+        (issue / f"{n:03d}-article.md").write_text(
+            f"---\ntitle: Article {n}\nauthor: Writer {n}\n---\n\n" + "\n\n".join(body)
+            + "\n\n" + "\n".join(notes) + "\n", encoding="utf-8")
+    (issue / "issue.yaml").write_text("number: 1\ndate: 2026-11-30\ntitle: Benchmark\n")
+    return root
+
+
+# ------------------------------------------------------------------ the cases (child side)
+
+
+def _child(case: str, root: Path) -> dict[str, float]:
+    start = time.perf_counter()
+    if case == "a":
+        from .build import font_dirs
+        from .render import _only_our_fonts, make_url_fetcher
+        from .resources import default_fonts, default_layouts
+
+        html = next((root / "build" / "issue-1").glob("*.html")).read_text(encoding="utf-8")
+        start = time.perf_counter()
+        from weasyprint import HTML
+
+        with _only_our_fonts(font_dirs(root)):
+            HTML(string=html, base_url=root.as_uri() + "/",
+                 url_fetcher=make_url_fetcher((root, default_layouts(), default_fonts()))
+                 ).write_pdf(root / "floor.pdf")
+    else:
+        from .build import build
+
+        build(root, "issue-1")
+    elapsed = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": elapsed, "peak_mb": peak_kb / 1024}
+
+
+def _run_case(case: str, root: Path) -> dict[str, float]:
+    if case == "b":
+        shutil.rmtree(root / "build" / "issue-1", ignore_errors=True)
+        (root / "build" / "issue-1").mkdir(parents=True)
+        html_copy = root / "bench-html"
+        if html_copy.is_dir():  # the floor needs the assembled HTML
+            for path in html_copy.iterdir():
+                shutil.copy(path, root / "build" / "issue-1")
+    if case == "d":
+        article = sorted((root / "issues" / "issue-1").glob("*.md"))[0]
+        article.write_text(article.read_text() + f"\nOne more line {time.time_ns()}.\n")
+    if case == "c":  # the whole command, as an editor runs it
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "notespress", "build", "issue-1", "-w",
+                        str(root)], check=True, capture_output=True)
+        return {"seconds": time.perf_counter() - start, "peak_mb": 0.0}
+    done = subprocess.run([sys.executable, "-m", "notespress.bench", "--child", case,
+                           str(root)], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m notespress.bench",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default="8,24,100,400")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=Path("bench.json"))
+    parser.add_argument("--child", nargs=2, metavar=("CASE", "ROOT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(args.child[0], Path(args.child[1]))))
+        return
+
+    sizes = [int(p) for p in args.pages.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="notespress-bench-"))
+    roots = {}
+    for size in sizes:
+        root = make_workspace(work / f"p{size}", size)
+        # one build with the HTML, kept for the floor case
+        from .build import build
+
+        result = build(root, "issue-1", write_html=True)
+        keep = root / "bench-html"
+        keep.mkdir()
+        shutil.copy(result.output("html").path, keep)
+        roots[size] = (root, result.output("print").pages)
+    samples: dict[tuple[int, str], list[dict[str, float]]] = {}
+    for repetition in range(args.repeat):
+        for size in sizes:
+            root = roots[size][0]
+            for case in ("a", "b", "c", "d"):
+                samples.setdefault((size, case), []).append(_run_case(case, root))
+        print(f"repetition {repetition + 1}/{args.repeat} done", file=sys.stderr)
+
+    rows = []
+    for size in sizes:
+        median = {case: statistics.median(s["seconds"] for s in samples[(size, case)])
+                  for case in "abcd"}
+        peak = max(s["peak_mb"] for s in samples[(size, "b")])
+        rows.append({"target_pages": size, "pages": roots[size][1],
+                     **{f"{c}_seconds": round(median[c], 3) for c in "abcd"},
+                     "b_over_a": round(median["b"] / median["a"], 3),
+                     "c_over_a": round(median["c"] / median["a"], 3),
+                     "d_over_a": round(median["d"] / median["a"], 3),
+                     "peak_mb_b": round(peak, 1)})
+    exponent = None
+    if len(rows) >= 2 and rows[0]["pages"] != rows[-1]["pages"]:
+        first, last = rows[0], rows[-1]
+        exponent = round(math.log(last["b_seconds"] / first["b_seconds"])
+                         / math.log(last["pages"] / first["pages"]), 3)
+    report = {"machine": {"python": platform.python_version(), "system": platform.platform(),
+                          "processor": platform.processor() or platform.machine(),
+                          "cpus": __import__("os").cpu_count()},
+              "repeat": args.repeat, "rows": rows, "time_exponent_b": exponent}
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    header = (f"{'pages':>6} {'a floor':>9} {'b cold':>9} {'c same':>8} {'d one':>8} "
+              f"{'b/a':>6} {'c/a':>6} {'d/a':>6} {'peak MB':>8}")
+    print(header)
+    for row in rows:
+        print(f"{row['pages']:>6} {row['a_seconds']:>9.2f} {row['b_seconds']:>9.2f} "
+              f"{row['c_seconds']:>8.2f} {row['d_seconds']:>8.2f} {row['b_over_a']:>6.2f} "
+              f"{row['c_over_a']:>6.2f} {row['d_over_a']:>6.2f} {row['peak_mb_b']:>8.0f}")
+    if exponent is not None:
+        print(f"time grows as pages^{exponent} (cold build)")
+    print(f"written to {args.output}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

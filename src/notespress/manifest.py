@@ -1,0 +1,139 @@
+"""What a build was made from, so that a build with nothing changed costs nothing.
+
+The manifest (build/<issue>/.manifest.json) holds a content hash of every input (notespress.yaml,
+the platform, the issue folder, the layouts, the fonts), the versions of notespress and
+WeasyPrint, the settings that change the output, and the editions written with their hashes.
+File hashes are reused while a file's size and modification time are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .resources import default_fonts, default_layouts
+
+MANIFEST = ".manifest.json"
+SUMS = "SHA256SUMS"
+
+
+def _versions() -> dict[str, str]:
+    versions = {"notespress": __version__}
+    for package in ("weasyprint", "pypdf", "pydyf"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "none"
+    return versions
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
+    return found
+
+
+def input_files(root: Path, issue_folder: Path) -> list[tuple[str, Path]]:
+    """Every file the build of an issue may read, with a stable name."""
+    named: list[tuple[str, Path]] = [("notespress.yaml", root / "notespress.yaml")]
+    for label, folder in (("platform", root / "platform"), ("issue", issue_folder),
+                          ("layouts", root / "layouts"), ("fonts", root / "fonts"),
+                          ("default-layouts", default_layouts()),
+                          ("default-fonts", default_fonts())):
+        named += [(f"{label}/{p.relative_to(folder)}", p) for p in _files(folder)]
+    return named
+
+
+@dataclass
+class Inputs:
+    digest: str
+    files: dict[str, list[Any]]  # name -> [size, mtime_ns, sha256]
+
+
+def hash_inputs(root: Path, issue_folder: Path, settings: dict[str, Any],
+                previous: dict[str, list[Any]] | None = None) -> Inputs:
+    previous = previous or {}
+    files: dict[str, list[Any]] = {}
+    total = hashlib.sha256()
+    for name, path in input_files(root, issue_folder):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        known = previous.get(name)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            sha = known[2]
+        else:
+            sha = sha256_file(path)
+        files[name] = [stat.st_size, stat.st_mtime_ns, sha]
+        total.update(f"{name}\0{sha}\n".encode())
+    total.update(json.dumps({"settings": settings, "versions": _versions()},
+                            sort_keys=True).encode())
+    return Inputs(digest=total.hexdigest(), files=files)
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def up_to_date(out_dir: Path, inputs: Inputs, kinds: set[str]) -> list[dict[str, Any]] | None:
+    """The recorded outputs, if they were made from these inputs and are all still there."""
+    manifest = read_manifest(out_dir)
+    if manifest.get("digest") != inputs.digest:
+        return None
+    outputs = manifest.get("outputs", [])
+    if not kinds <= {o["kind"] for o in outputs}:
+        return None
+    for output in outputs:
+        path = out_dir / output["file"]
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        changed = stat.st_size != output["size"] or stat.st_mtime_ns != output["mtime_ns"]
+        if changed and sha256_file(path) != output["sha256"]:
+            return None
+    return [o for o in outputs if o["kind"] in kinds]
+
+
+def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
+                   keep: list[dict[str, Any]] | None = None) -> None:
+    """Record the outputs (with `keep`: earlier outputs from the same inputs) and SHA256SUMS."""
+    records = {o["kind"]: o for o in keep or []}
+    for output in outputs:
+        path = out_dir / output["file"]
+        stat = path.stat()
+        records[output["kind"]] = {**output, "size": stat.st_size,
+                                   "mtime_ns": stat.st_mtime_ns, "sha256": sha256_file(path)}
+    ordered = sorted(records.values(), key=lambda o: o["file"])
+    data = {"digest": inputs.digest, "files": inputs.files, "outputs": ordered}
+    _write(out_dir / MANIFEST, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    sums = "".join(f"{o['sha256']}  {o['file']}\n" for o in ordered)
+    _write(out_dir / SUMS, sums)
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,115 @@
+"""Fast, cached, reproducible builds: nothing changed means nothing done; the same inputs give
+the same bytes; SHA256SUMS lets an archive be checked years later."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from notespress.build import build, build_all
+from notespress.cli import app
+
+runner = CliRunner()
+
+
+def pdf_bytes(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "build/issue-3").glob("*.pdf"))}
+
+
+def test_nothing_changed_means_nothing_done(mini: Path) -> None:
+    first = build(mini, "3")
+    assert not first.up_to_date
+    stamps = {p: p.stat().st_mtime_ns for p in (mini / "build/issue-3").glob("*.pdf")}
+    again = runner.invoke(app, ["build", "3", "-w", str(mini)])
+    assert again.exit_code == 0 and "up to date" in again.output
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+
+def test_a_changed_input_is_rebuilt(mini: Path) -> None:
+    build(mini, "3")
+    article = mini / "issues/issue-3/02-second.md"
+    article.write_text(article.read_text() + "\nA new closing line.\n")
+    assert not build(mini, "3").up_to_date
+    layout = mini / "layouts" / "custom.css"
+    layout.parent.mkdir()
+    layout.write_text(".deck { font-style: normal; }\n")
+    assert not build(mini, "3").up_to_date
+    assert build(mini, "3").up_to_date
+    assert not build(mini, "3", editions=["screen"]).up_to_date  # other settings
+
+
+def test_a_damaged_output_is_rebuilt(mini: Path) -> None:
+    result = build(mini, "3")
+    printed = result.output("print").path
+    printed.write_bytes(b"%PDF-1.7 broken")
+    assert not build(mini, "3").up_to_date
+    assert printed.stat().st_size > 10_000
+
+
+def test_same_inputs_same_bytes(mini: Path) -> None:
+    editions = ["print", "screen", "booklet", "grayscale"]
+    build(mini, "3", editions=editions)
+    first = pdf_bytes(mini)
+    assert len(first) == 4
+    shutil.rmtree(mini / "build")
+    build(mini, "3", editions=editions)  # later, from scratch: the clock plays no part
+    assert pdf_bytes(mini) == first
+
+
+def test_dates_come_from_the_issue_or_source_date_epoch(mini: Path, monkeypatch) -> None:
+    from pypdf import PdfReader
+
+    result = build(mini, "3", editions=["print"])
+    info = PdfReader(result.output("print").path).metadata
+    assert info["/CreationDate"].startswith("D:20260501")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    result = build(mini, "3", editions=["print"])
+    assert not result.up_to_date
+    info = PdfReader(result.output("print").path).metadata
+    assert info["/CreationDate"].startswith("D:20231114")
+
+
+def test_sha256sums_check_out(mini: Path) -> None:
+    build(mini, "3", write_html=True)
+    folder = mini / "build/issue-3"
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    assert sorted(line.split()[1] for line in sums) == sorted(
+        p.name for p in folder.iterdir() if p.suffix in (".pdf", ".html"))
+    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (folder / "mini-bulletin-3-screen.pdf").write_bytes(b"tampered")
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder,
+                          capture_output=True).returncode != 0
+
+
+def test_build_all_builds_only_stale_issues(mini: Path) -> None:
+    issues = mini / "issues"
+    for number in (4, 5):
+        shutil.copytree(issues / "issue-3", issues / f"issue-{number}")
+        yaml = issues / f"issue-{number}" / "issue.yaml"
+        yaml.write_text(yaml.read_text().replace("number: 3", f"number: {number}"))
+    build(mini, "issue-4")
+    seen = []
+    results = dict(build_all(mini, jobs=2, progress=lambda name, i, n: seen.append(name)))
+    assert sorted(seen) == ["issue-3", "issue-4", "issue-5"]
+    assert results["issue-4"].up_to_date
+    assert not results["issue-3"].up_to_date and not results["issue-5"].up_to_date
+    assert (issues.parent / "build/issue-5/mini-bulletin-5-print.pdf").is_file()
+    cli = runner.invoke(app, ["build", "--all", "-w", str(mini)])
+    assert cli.exit_code == 0, cli.output
+    assert cli.output.count("up to date") == 3
+
+
+def test_help_is_quick_to_load() -> None:
+    """`notespress --help` must not import WeasyPrint or pypdf (checked, not timed)."""
+    code = ("import sys; from notespress.cli import main; sys.argv=['notespress','--help'];\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('weasyprint','pypdf','markdown_it') if m in sys.modules))")
+    out = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
