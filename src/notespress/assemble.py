@@ -24,6 +24,7 @@ from .markup import Source, render_markdown
 from .production import TRIM_POINTS
 from .resources import default_layouts
 from .sources import parse_yaml, read_text
+from .typography import base_lang, is_rtl, local_digits, numerals
 
 MAIN_TEMPLATE = "issue.html"
 
@@ -67,6 +68,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["longdate"] = long_date
+    env.filters["digits"] = local_digits
     return env
 
 
@@ -75,17 +77,27 @@ MONTHS = {
            "September", "October", "November", "December"],
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre"],
+    "fa": ["ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر",
+           "اکتبر", "نوامبر", "دسامبر"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"],
+    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+           "September", "Oktober", "November", "Dezember"],
     "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
            "settembre", "ottobre", "novembre", "dicembre"],
 }
 
 
 def long_date(value: dt.date, lang: str = "en", day: bool = False) -> str:
-    months = MONTHS.get(lang.split("-")[0], MONTHS["en"])
+    months = MONTHS.get(base_lang(lang), MONTHS["en"])
     month = months[value.month - 1]
     if lang.startswith("en"):
-        return f"{month} {value.day}, {value.year}" if day else f"{month} {value.year}"
-    return f"{value.day} {month} {value.year}" if day else f"{month} {value.year}"
+        text = f"{month} {value.day}, {value.year}" if day else f"{month} {value.year}"
+    elif base_lang(lang) == "de":
+        text = f"{value.day}. {month} {value.year}" if day else f"{month} {value.year}"
+    else:
+        text = f"{value.day} {month} {value.year}" if day else f"{month} {value.year}"
+    return local_digits(text, lang)
 
 
 def load_strings(root: Path, lang: str) -> dict[str, str]:
@@ -156,6 +168,8 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
         "production": issue.production,
         "pad": pad,
         "lang": issue.lang,
+        "direction": "rtl" if is_rtl(issue.lang) else "ltr",
+        "numerals": numerals(issue.lang),
     }
     title = f"{pub.name} No. {issue.number}" + (f": {issue.title}" if issue.title else "")
     context["document_title"] = title
@@ -198,8 +212,10 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
 def _article_view(article) -> dict[str, Any]:
     view = dict(article.__dict__)
     view["html"] = Markup(article.html)
+    view["dir"] = "rtl" if is_rtl(article.lang) else "ltr"
     return view
 
 
 def _platform_view(platform: Platform) -> dict[str, Any]:
-    return {"path": platform.path, "lang": platform.lang, "html": Markup(platform.html)}
+    return {"path": platform.path, "lang": platform.lang, "html": Markup(platform.html),
+            "dir": "rtl" if is_rtl(platform.lang) else "ltr"}

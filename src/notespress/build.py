@@ -137,6 +137,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
     from .editions import compact, make_grayscale, make_print, make_trimmed, page_count
     from .impose import impose
     from .render import write_pdf
+    from .typography import is_rtl
 
     pub, issue = load(root, issue_ref)
     findings: list[Finding] = []
@@ -185,7 +186,8 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             stage("screen", screen, rendered.pages)
         if "booklet" in wanted:
             booklet = tmp / "booklet.pdf"
-            sheets = impose(base, booklet, creep_mm=issue.production.creep_mm())
+            sheets = impose(base, booklet, creep_mm=issue.production.creep_mm(),
+                            rtl=is_rtl(issue.lang))
             stage("booklet", booklet, page_count(booklet),
                   f"{sheets} sheet{'s' if sheets > 1 else ''}: print double-sided, "
                   "flip on short edge, "
@@ -217,6 +219,7 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     """Every preflight rule, on the laid-out document and the finished editions."""
     from .preflight import (
         Context,
+        Finding,
         check_fonts,
         check_layout,
         check_page_counts,
@@ -233,6 +236,11 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     context = Context(sections=sections, fonts=font_coverage(font_dirs(pub.root)),
                       image_px=images)
     findings = check_layout(rendered.document, context)
+    if platform is not None and platform.lang != issue.lang:
+        findings.append(Finding("warning", "platform-language",
+                                f"no platform in '{issue.lang}': the '{platform.lang}' platform "
+                                f"is printed (add {issue.lang}: platform/{issue.lang}.md under "
+                                "platform in notespress.yaml)", sections.get("platform")))
     html_sections = [(a.slug, sections[a.slug], a.html) for a in issue.articles]
     if platform:
         html_sections.append(("platform", sections["platform"], platform.html))

@@ -178,7 +178,7 @@ def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Pa
 
 def _load_article(path: Path, folder: Path, issue_lang: str,
                   slugs: set[str]) -> tuple[Article | None, list[Problem]]:
-    from .markup import Source, render_markdown
+    from .markup import Source, render_markdown, typeset_plain
 
     doc = split_front_matter(read_text(path), path)
     problems = Problems()
@@ -188,6 +188,9 @@ def _load_article(path: Path, folder: Path, issue_lang: str,
     check_lang(lang, meta, "lang", problems)
     fields = {key: _text(meta, key, problems)
               for key in ("subtitle", "author", "translator", "summary")}
+    title = typeset_plain(title, lang)
+    for key in ("subtitle", "summary"):
+        fields[key] = typeset_plain(fields[key], lang)
     for key in meta.data:
         if key not in ("title", "lang", "subtitle", "author", "translator", "summary"):
             problems.items.append(Problem(path, "unknown front matter key (title, subtitle, "

@@ -46,7 +46,35 @@ def _parser(lang: str) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(container_plugin, "pullquote", render=_render_pullquote)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
+    if lang.split("-")[0].lower() == "fr":
+        md.core.ruler.push("french_spacing", _french_spacing)
     return md
+
+
+def typeset_plain(text: str, lang: str) -> str:
+    """Plain text (a title, a deck) with the language's quotes, dashes and spaces."""
+    if not text:
+        return text
+    md = _parser(lang)
+    tokens = md.parseInline(text, {})
+    out = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                out.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+    return "".join(out) or text
+
+
+def _french_spacing(state) -> None:
+    from .typography import french_spacing
+
+    for token in state.tokens:
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "text":
+                    child.content = french_spacing(child.content)
 
 
 def _render_pullquote(self, tokens, idx, options, env) -> str:
