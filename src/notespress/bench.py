@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> None:
                      "b_over_a": round(median["b"] / median["a"], 3),
                      "c_over_a": round(median["c"] / median["a"], 3),
                      "d_over_a": round(median["d"] / median["a"], 3),
-                     "peak_mb_b": round(peak, 1)})
+                     "peak_mb_b": round(peak, 1),
+                     "samples": {c: [round(x["seconds"], 3) for x in samples[(size, c)]]
+                                 for c in "abcd"}})
     exponent = None
     if len(rows) >= 2 and rows[0]["pages"] != rows[-1]["pages"]:
         first, last = rows[0], rows[-1]

@@ -143,12 +143,17 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
     findings: list[Finding] = []
     wanted = tuple(e for e in EDITIONS if e in (editions or issue.production.editions))
 
-    assembled, rendered = lay_out(pub, issue, 0, strict)
-    pad = 0
-    if NEEDS_FOUR & set(wanted) and rendered.pages % 4:
-        pad = -rendered.pages % 4
+    # The padding pages (before the platform) depend on the page count, known only after
+    # layout. Guess it from the last build: after an edit the count rarely changes, and then
+    # the issue is laid out once. Each padding page is one page, so one layout tells the
+    # count without them, and a wrong guess costs one more layout.
+    four = bool(NEEDS_FOUR & set(wanted))
+    guess = int(previous.get("pad", 0)) if four else 0
+    assembled, rendered = lay_out(pub, issue, guess, strict)
+    pad = (-(rendered.pages - guess) % 4) if four else 0
+    if pad != guess:
         assembled, rendered = lay_out(pub, issue, pad, strict)
-        if rendered.pages % 4:
+        if four and rendered.pages % 4:
             raise NotespressError(Problem(issue.folder, f"could not pad the issue to a multiple "
                                           f"of 4 pages ({rendered.pages} pages with {pad} "
                                           "added): check the layouts' padding.html"))
@@ -208,7 +213,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             os.replace(path, output.path)
             outputs.append(output)
     write_manifest(out_dir, inputs, [{"file": o.path.name, "kind": o.kind, "pages": o.pages,
-                                      "note": o.note} for o in outputs])
+                                      "note": o.note} for o in outputs], pad=pad)
     warnings = tuple(issue.warnings) + tuple(problems)
     return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings, pad=pad,
                        findings=tuple(findings))

@@ -118,7 +118,7 @@ def up_to_date(out_dir: Path, inputs: Inputs, kinds: set[str]) -> list[dict[str,
 
 
 def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
-                   keep: list[dict[str, Any]] | None = None) -> None:
+                   keep: list[dict[str, Any]] | None = None, pad: int = 0) -> None:
     """Record the outputs (with `keep`: earlier outputs from the same inputs) and SHA256SUMS."""
     records = {o["kind"]: o for o in keep or []}
     for output in outputs:
@@ -127,7 +127,7 @@ def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
         records[output["kind"]] = {**output, "size": stat.st_size,
                                    "mtime_ns": stat.st_mtime_ns, "sha256": sha256_file(path)}
     ordered = sorted(records.values(), key=lambda o: o["file"])
-    data = {"digest": inputs.digest, "files": inputs.files, "outputs": ordered}
+    data = {"digest": inputs.digest, "files": inputs.files, "outputs": ordered, "pad": pad}
     _write(out_dir / MANIFEST, json.dumps(data, indent=1, sort_keys=True) + "\n")
     sums = "".join(f"{o['sha256']}  {o['file']}\n" for o in ordered)
     _write(out_dir / SUMS, sums)
