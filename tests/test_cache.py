@@ -50,7 +50,7 @@ def test_a_damaged_output_is_rebuilt(mini: Path) -> None:
     assert printed.stat().st_size > 10_000
 
 
-def test_same_inputs_same_bytes(mini: Path) -> None:
+def test_same_inputs_same_bytes(mini: Path, tmp_path: Path) -> None:
     editions = ["print", "screen", "booklet", "grayscale"]
     build(mini, "3", editions=editions)
     first = pdf_bytes(mini)
@@ -58,6 +58,10 @@ def test_same_inputs_same_bytes(mini: Path) -> None:
     shutil.rmtree(mini / "build")
     build(mini, "3", editions=editions)  # later, from scratch: the clock plays no part
     assert pdf_bytes(mini) == first
+    elsewhere = Path(shutil.copytree(mini, tmp_path / "elsewhere" / "other-name",
+                                     ignore=shutil.ignore_patterns("build")))
+    build(elsewhere, "3", editions=editions)  # in another folder: the place plays no part
+    assert pdf_bytes(elsewhere) == first
 
 
 def test_dates_come_from_the_issue_or_source_date_epoch(mini: Path, monkeypatch) -> None:

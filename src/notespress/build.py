@@ -186,7 +186,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
                 stage("grayscale", gray, rendered.pages)
         if "screen" in wanted:
             screen = tmp / "screen.pdf"
-            make_trimmed(base, screen, images=screen_images(issue, rendered))
+            make_trimmed(base, screen, images=screen_images(issue, rendered, pub.root))
             compact(screen)
             stage("screen", screen, rendered.pages)
         if "booklet" in wanted:
@@ -238,7 +238,7 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     sections = section_paths(issue, platform.path if platform else None)
     images = {ref.path.as_uri(): (ref.width, ref.height)
               for article in issue.articles for ref in article.images}
-    context = Context(sections=sections, fonts=font_coverage(font_dirs(pub.root)),
+    context = Context(root=pub.root, sections=sections, fonts=font_coverage(font_dirs(pub.root)),
                       image_px=images)
     findings = check_layout(rendered.document, context)
     if platform is not None and platform.lang != issue.lang:
@@ -261,12 +261,12 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
 
 
-def screen_images(issue: Issue, rendered: Rendered) -> ScreenImages:
+def screen_images(issue: Issue, rendered: Rendered, root: Path) -> ScreenImages:
     """Where each picture is printed, so that the screen edition can resample it."""
     from .editions import ScreenImages
     from .preflight import printed_widths
 
-    widths = printed_widths(rendered.document)
+    widths = printed_widths(rendered.document, root)
     refs = {ref.path.as_uri(): ref for article in issue.articles for ref in article.images}
     printed: dict[tuple[int, int], tuple[float, Path]] = {}
     for src, width in widths.items():

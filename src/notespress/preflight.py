@@ -72,6 +72,7 @@ def _in_margin(ancestors: tuple[Any, ...]) -> bool:
 
 @dataclass
 class Context:
+    root: Path  # the workspace: pictures' addresses are relative to it in the layout
     sections: dict[str, str]  # section id -> display path of its source
     fonts: frozenset[int]  # code points the fonts in fonts/ cover
     image_px: dict[str, tuple[int, int]]  # file URI -> pixel size
@@ -135,14 +136,16 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
     return findings
 
 
-def printed_widths(document: Any) -> dict[str, float]:
-    """The widest each picture (by its src) is printed anywhere, in inches."""
+def printed_widths(document: Any, root: Path) -> dict[str, float]:
+    """The widest each picture (by its file's URI) is printed anywhere, in inches."""
+    from .render import real_uri
+
     widths: dict[str, float] = {}
     for page in document.pages:
         for box, _ in _walk(page._page_box):
             if type(box).__name__ in ("BlockReplacedBox", "InlineReplacedBox"):
                 element = getattr(box, "element", None)
-                src = element.get("src", "") if element is not None else ""
+                src = real_uri(element.get("src", "") if element is not None else "", root)
                 inches = box.width / CSS_PX_PER_IN
                 widths[src] = max(inches, widths.get(src, 0.0))
     return widths
@@ -166,8 +169,10 @@ def _is_leaf_block(box: Any) -> bool:
 def _check_image(box: Any, ancestors: tuple[Any, ...], where: str | None, number: int,
                  ctx: Context, trim: tuple[float, ...]) -> list[Finding]:
     findings: list[Finding] = []
+    from .render import real_uri
+
     element = getattr(box, "element", None)
-    src = element.get("src", "") if element is not None else ""
+    src = real_uri(element.get("src", "") if element is not None else "", ctx.root)
     name = src.rsplit("/", 1)[-1]
     pixels = ctx.image_px.get(src)
     width_in = box.width / CSS_PX_PER_IN

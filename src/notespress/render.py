@@ -120,7 +120,24 @@ def problems_from_log(records: list[logging.LogRecord]) -> list[Problem]:
     return problems
 
 
-def make_url_fetcher(allowed_roots: tuple[Path, ...]) -> Any:
+# Files of the workspace are given to WeasyPrint under this fixed address rather than their
+# place on disk: WeasyPrint names images after their URL, and a PDF built in another folder
+# or on another machine must come out byte for byte the same.
+WORKSPACE_URI = "file:///notespress-workspace/"
+
+
+def virtual_uri(uri: str, root: Path) -> str:
+    real = root.resolve().as_uri() + "/"
+    return WORKSPACE_URI + uri[len(real):] if uri.startswith(real) else uri
+
+
+def real_uri(uri: str, root: Path) -> str:
+    if uri.startswith(WORKSPACE_URI):
+        return root.resolve().as_uri() + "/" + uri[len(WORKSPACE_URI):]
+    return uri
+
+
+def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = None) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = tuple(r.resolve() for r in allowed_roots)
@@ -135,6 +152,9 @@ def make_url_fetcher(allowed_roots: tuple[Path, ...]) -> Any:
             if parts.scheme != "file":
                 raise ValueError(f"not fetched: {url} (notespress reads nothing from the "
                                  "network)")
+            if workspace is not None:
+                url = real_uri(url, workspace)
+                parts = urlsplit(url)
             path = Path(url2pathname(parts.path)).resolve()
             if not any(path.is_relative_to(root) for root in roots):
                 raise ValueError(f"not fetched: {path} is outside the workspace")
@@ -150,8 +170,11 @@ def render(settings: RenderSettings) -> Rendered:
 
     with _only_our_fonts(settings.font_dirs), capture_weasyprint_log() as capture:
         font_config = FontConfiguration()
-        html = HTML(string=settings.html, base_url=settings.base_url,
-                    url_fetcher=make_url_fetcher(settings.allowed_roots))
+        workspace = settings.allowed_roots[0]
+        html = HTML(string=settings.html.replace(workspace.resolve().as_uri() + "/",
+                                                 WORKSPACE_URI),
+                    base_url=WORKSPACE_URI,
+                    url_fetcher=make_url_fetcher(settings.allowed_roots, workspace))
         document = html.render(font_config=font_config)
     return Rendered(document=document, problems=problems_from_log(capture.records))
 
