@@ -310,3 +310,44 @@ def test_screen_edition_is_small(demo) -> None:
     printed = result.output("print").path.stat().st_size
     assert screen < 2_000_000
     assert screen <= printed / 4
+
+
+def test_semicolon_separated_subscribers(workspace: Path) -> None:
+    (workspace / "subscribers.csv").write_text(
+        "email;name;lang\nuno@example.org;Uno;it\ndue@example.org;;\n")
+    result = read_subscribers(workspace / "subscribers.csv")
+    assert [(s.email, s.name, s.lang) for s in result.subscribers] == [
+        ("uno@example.org", "Uno", "it"), ("due@example.org", "", "")]
+
+
+def test_a_refused_sender_stops_the_run_and_blames_no_one(workspace: Path,
+                                                          server: FaultyServer) -> None:
+    async def refuse_sender(server_, session, envelope, address, options):
+        return "553 5.7.1 sender not allowed"
+
+    server.handle_MAIL = refuse_sender
+    with pytest.raises(NotespressError) as caught:
+        send(workspace, server)
+    assert "refuses the sender bulletin@mini.example.org" in str(caught.value)
+    log = (workspace / "build/issue-3/mail/send-log.jsonl").read_text()
+    assert '"failed"' not in log  # nobody is marked as refused: a later run sends to all
+    del server.handle_MAIL
+    result = send(workspace, server)
+    assert sorted(result.report.sent) == SUBSCRIBERS
+
+
+def test_an_unreachable_server_stops_the_run(workspace: Path) -> None:
+    env = {"NOTESPRESS_SMTP_PORT": str(free_port())}  # nothing listens there
+    result = distribute(workspace, "3", workspace / "subscribers.csv", send=True, env=env,
+                        sleep=lambda s: None)
+    assert result.report.stopped and "cannot be reached" in result.report.stopped
+    assert len(result.report.deferred) == 1  # the first one tried, then it stopped
+    assert result.report.sent == []
+
+
+def test_sending_is_throttled(workspace: Path, server: FaultyServer) -> None:
+    waits: list[float] = []
+    env = {**env_for(server), "NOTESPRESS_MAIL_RATE": "600"}  # one every 0.1 s
+    distribute(workspace, "3", workspace / "subscribers.csv", send=True, env=env,
+               sleep=waits.append)
+    assert len(waits) >= 4 and all(0 < w <= 0.1 for w in waits)

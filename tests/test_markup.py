@@ -43,3 +43,20 @@ def test_figure_from_an_image_alone_in_its_paragraph(tmp_path: Path) -> None:
 def test_unused_footnote_is_a_warning(tmp_path: Path) -> None:
     result = render("fn", "Text.\n\n[^x]: Never called.\n", tmp_path)
     assert [(p.severity, p.line) for p in result.problems] == [("warning", 3)]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("it", "«lotta»"), ("es", "«lucha»"), ("de", "„Kampf“"), ("fr", "«\u00a0lutte\u00a0»")])
+def test_quotation_marks_by_language(lang: str, expected: str, tmp_path: Path) -> None:
+    word = expected.strip("«»„“\u00a0 ")
+    source = Source(path=tmp_path / "a.md", first_line=1, folder=tmp_path, lang=lang)
+    assert expected in render_markdown(f'"{word}"', source).html
+
+
+def test_svg_pictures_are_accepted(tmp_path: Path) -> None:
+    (tmp_path / "map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" '
+                                      'height="10"><rect width="10" height="10"/></svg>')
+    (tmp_path / "fake.svg").write_text("not a picture")
+    result = render("svg", "![A map.](map.svg)\n\n![Fake.](fake.svg)\n", tmp_path)
+    assert [p.message for p in result.problems] == ["image 'fake.svg' is not an image"]
+    assert "<figure" in result.html and "map.svg" in result.html

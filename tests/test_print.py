@@ -187,3 +187,12 @@ def test_creep_moves_inner_pages_toward_the_spine(tmp_path: Path) -> None:
         return min(float(x) for x in re.findall(r'xMin="([\d.]+)"', bbox))
 
     assert booklet_x("2mm") - booklet_x("0mm") == pytest.approx(2 * 72 / 25.4 / 2, abs=0.3)
+
+
+def test_articles_can_open_on_right_hand_pages(mini: Path) -> None:
+    set_config(mini, "article_start", "right")
+    result = build(mini, "3", editions=["print"])
+    pdf = Pdf(result.output("print").path)
+    outline = dict(pdf.outline())
+    assert outline["The second article"] % 2 == 1  # odd: a right-hand page
+    assert len(pdf.pages) % 4 == 0

@@ -271,7 +271,9 @@ def mail(
                    "recipient, or send again with --retry-unknown")
     for email, reason in report.deferred:
         typer.echo(f"  deferred: {email}: {reason} (run again later)")
-    if report.failed or report.unknown or report.deferred:
+    if report.stopped:
+        typer.echo(f"stopped: {report.stopped}")
+    if report.failed or report.unknown or report.deferred or report.stopped:
         raise typer.Exit(1)
 
 

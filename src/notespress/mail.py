@@ -23,6 +23,7 @@ import json
 import os
 import re
 import smtplib
+import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable
@@ -189,7 +190,9 @@ def read_subscribers(path: Path) -> SubscriberList:
         raise NotespressError(Problem(path, "file not found")) from None
     except UnicodeDecodeError:
         raise NotespressError(Problem(path, "not UTF-8 text; save the CSV as UTF-8")) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)  # spreadsheets in some locales
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "email" not in fields:
         raise NotespressError(Problem(path, "the first row must name the columns, with at "
@@ -375,6 +378,7 @@ class SendLog:
 
 @dataclass
 class Report:
+    stopped: str = ""  # why the run stopped before the end, if it did
     sent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
@@ -437,6 +441,9 @@ def _deliver(connection: Connection, log: SendLog, sender: str, subscriber: Subs
     smtp = connection.open()
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender)
+    if code >= 500:  # the sender itself is refused: no recipient is to blame, stop here
+        raise NotespressError(Problem(None, f"the SMTP server refuses the sender {sender}: "
+                                            f"{code} {_text(reply)}; check mail.from"))
     if code >= 400:
         raise smtplib.SMTPResponseException(code, reply)
     code, reply = smtp.rcpt(subscriber.email)
@@ -489,9 +496,21 @@ def send_all(messages: list[tuple[Subscriber, EmailMessage]], settings: MailSett
             outcome = _send_one(connection, log, settings, subscriber, message, report, sleep)
             sent_now += 1
             _tell(progress, subscriber, outcome)
+            if outcome == "deferred" and connection.smtp is None and not _reachable(settings):
+                report.stopped = (f"the SMTP server {settings.host}:{settings.port} cannot be "
+                                  "reached; the others were not sent yet: run again later")
+                break
     finally:
         connection.close()
     return report
+
+
+def _reachable(settings: MailSettings) -> bool:
+    try:
+        with socket.create_connection((settings.host, settings.port), timeout=settings.timeout):
+            return True
+    except OSError:
+        return False
 
 
 def _tell(progress: Callable[[Subscriber, str], None] | None, who: Subscriber,

@@ -271,6 +271,8 @@ def _check_image(image: Token, source: Source, result: Rendered, line: int) -> I
     if not path.is_file():
         result.problems.append(Problem(source.path, f"image '{src}' not found", line))
         return None
+    if path.suffix.lower() == ".svg":
+        return _check_svg(path, src, ref, image, source, result, line)
     try:
         with Image.open(path) as img:
             ref.width, ref.height = img.size
@@ -281,6 +283,22 @@ def _check_image(image: Token, source: Source, result: Rendered, line: int) -> I
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         reason = "not an image" if isinstance(exc, UnidentifiedImageError) else "a broken image"
         result.problems.append(Problem(source.path, f"image '{src}' is {reason}", line))
+        return None
+    image.attrSet("src", path.as_uri())
+    result.images.append(ref)
+    return ref
+
+
+def _check_svg(path: Path, src: str, ref: ImageRef, image: Token, source: Source,
+               result: Rendered, line: int) -> ImageRef | None:
+    """A vector picture: accepted when it is an SVG document (drawn by WeasyPrint)."""
+    try:
+        head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    except OSError:
+        result.problems.append(Problem(source.path, f"image '{src}' cannot be read", line))
+        return None
+    if "<svg" not in head:
+        result.problems.append(Problem(source.path, f"image '{src}' is not an image", line))
         return None
     image.attrSet("src", path.as_uri())
     result.images.append(ref)
