@@ -351,3 +351,15 @@ def test_sending_is_throttled(workspace: Path, server: FaultyServer) -> None:
     distribute(workspace, "3", workspace / "subscribers.csv", send=True, env=env,
                sleep=waits.append)
     assert len(waits) >= 4 and all(0 < w <= 0.1 for w in waits)
+
+
+def test_screen_edition_is_tagged_for_accessibility(demo) -> None:
+    from pypdf import PdfReader
+
+    _, result = demo
+    reader = PdfReader(result.output("screen").path)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    assert len(reader.outline) >= 7  # bookmarks: every article and the platform

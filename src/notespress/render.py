@@ -193,7 +193,8 @@ def write_pdf(rendered: Rendered, target: Path, *, links: bool = True,
     tmp = Path(tmp_name)
     try:
         with capture_weasyprint_log() as capture:
-            document.write_pdf(tmp, pdf_identifier=identifier, pdf_tags=tags)
+            document.write_pdf(tmp, pdf_identifier=identifier, pdf_tags=tags,
+                               pdf_variant="pdf/ua-1" if tags else None)
         tmp.chmod(0o644)
         tmp.replace(target)
     finally:
