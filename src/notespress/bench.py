@@ -149,12 +149,36 @@ def _run_case(case: str, root: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _bench_all(folder: Path, count: int) -> dict[str, float]:
+    """`build --all` of `count` stale 8-page issues: one process, then one per core."""
+    import os
+
+    from .build import build_all
+
+    root = make_workspace(folder, 8)
+    for number in range(2, count + 1):
+        target = root / "issues" / f"issue-{number}"
+        shutil.copytree(root / "issues" / "issue-1", target)
+        (target / "issue.yaml").write_text(f"number: {number}\ndate: 2026-11-30\n")
+    timings = {}
+    for label, jobs in (("one_process", 1), ("parallel", os.cpu_count() or 1)):
+        shutil.rmtree(root / "build", ignore_errors=True)
+        start = time.perf_counter()
+        build_all(root, jobs=jobs)
+        timings[label] = time.perf_counter() - start
+    return {"issues": count, "processes": os.cpu_count() or 1, **timings,
+            "speedup": timings["one_process"] / timings["parallel"]}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m notespress.bench",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default="8,24,100,400")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", type=Path, default=Path("bench.json"))
+    parser.add_argument("--all-issues", type=int, default=8, metavar="N",
+                        help="also time `build --all` of N stale issues, 1 process vs all "
+                             "cores (0 to skip)")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -204,6 +228,8 @@ def main(argv: list[str] | None = None) -> None:
                           "processor": platform.processor() or platform.machine(),
                           "cpus": __import__("os").cpu_count()},
               "repeat": args.repeat, "rows": rows, "time_exponent_b": exponent}
+    if args.all_issues:
+        report["build_all"] = _bench_all(work / "all", args.all_issues)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     header = (f"{'pages':>6} {'a floor':>9} {'b cold':>9} {'c same':>8} {'d one':>8} "
               f"{'b/a':>6} {'c/a':>6} {'d/a':>6} {'peak MB':>8}")
@@ -214,6 +240,11 @@ def main(argv: list[str] | None = None) -> None:
               f"{row['c_over_a']:>6.2f} {row['d_over_a']:>6.2f} {row['peak_mb_b']:>8.0f}")
     if exponent is not None:
         print(f"time grows as pages^{exponent} (cold build)")
+    if "build_all" in report:
+        every = report["build_all"]
+        print(f"build --all, {every['issues']} stale issues: {every['one_process']:.2f} s in one "
+              f"process, {every['parallel']:.2f} s in {every['processes']} "
+              f"({every['speedup']:.2f}x)")
     print(f"written to {args.output}")
     shutil.rmtree(work, ignore_errors=True)
 
