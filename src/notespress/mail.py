@@ -40,7 +40,6 @@ from .assemble import load_strings, long_date, make_environment
 from .config import Publication
 from .content import Issue
 from .errors import NotespressError, Problem, Problems
-from .sources import YamlDoc
 
 SECURITY = ("starttls", "ssl", "none")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -88,7 +87,6 @@ def load_settings(pub: Publication, env: dict[str, str] | None = None) -> MailSe
     problems = Problems()
     if not isinstance(raw, dict):
         raise NotespressError(Problem(path, "must be a mapping of mail settings", key="mail"))
-    doc = YamlDoc(raw, {}, path)
     values: dict[str, Any] = {}
     names = {"from": "sender", "reply_to": "reply_to", "host": "host", "user": "user",
              "subject": "subject", "list_id": "list_id", "link": "link",
@@ -146,7 +144,6 @@ def load_settings(pub: Publication, env: dict[str, str] | None = None) -> MailSe
     for key in ("sender", "reply_to", "subject", "list_id", "unsubscribe_email"):
         if any(c in getattr(settings, key) for c in "\r\n"):
             problems.add(path, "must be one line", key=f"mail.{key}")
-    del doc
     problems.raise_if_any()
     return settings
 
