@@ -203,3 +203,14 @@ def test_network_and_files_outside_are_never_fetched(broken: Path) -> None:
     assert result.exit_code == 1
     assert "notespress reads nothing from the network" in result.output
     assert "outside the workspace" in result.output
+
+
+def test_unknown_keys_are_warned_about_not_fatal(broken: Path) -> None:
+    with open(broken / "notespress.yaml", "a") as handle:
+        handle.write("tagine: a typo of tagline\n")
+    with open(broken / IY, "a") as handle:
+        handle.write("volumn: 3\n")
+    result = run(broken, "3", "--force")
+    assert result.exit_code == 0, result.output
+    assert "notespress.yaml:12: warning: tagine: unknown key" in result.output
+    assert "issue.yaml:7: warning: volumn: unknown key" in result.output

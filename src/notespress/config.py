@@ -48,6 +48,7 @@ class Publication:
     platform_title: str | None = None
     production: Production = field(default_factory=Production)
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -164,7 +165,9 @@ def load_publication(root: Path) -> Publication:
     production = read_production(doc, problems, Production())
     problems.raise_if_any()
     extra = {k: v for k, v in doc.data.items() if k not in KNOWN_KEYS}
+    warnings = tuple(Problem(path, "unknown key (a typo?); it is ignored", doc.line(key), key,
+                             severity="warning") for key in extra if key != "mail")
     return Publication(root=root, name=name, publisher=publisher, tagline=tagline, lang=lang,
                        page_size=page_size, platform=platform, contact=contact, price=price,
                        platform_title=platform_title, production=production,
-                       extra=extra)
+                       extra=extra, warnings=warnings)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .config import PAGE_SIZES, Publication, check_lang, slugify
 from .errors import NotespressError, Problem, Problems
+from .production import KEYS as PRODUCTION_KEYS
 from .production import Production, read_production
 
 if TYPE_CHECKING:
@@ -125,10 +126,14 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
         problems.add(yaml_path, f"'{page_size}' is not a page size; use one of "
                                 f"{', '.join(PAGE_SIZES)}", meta.line("page_size"), "page_size")
     production = read_production(meta, problems, pub.production)
+    known = {"number", "date", "title", "volume", "lang", "page_size", "articles",
+             *PRODUCTION_KEYS}
+    unknown = [Problem(yaml_path, "unknown key (a typo?); it is ignored", meta.line(key), key,
+                       severity="warning") for key in meta.data if key not in known]
 
     files = _article_files(folder, meta, text, problems)
     articles: list[Article] = []
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(pub.warnings) + unknown
     slugs: set[str] = set()
     for path in files:
         try:

@@ -622,7 +622,10 @@ def distribute(root: Path, issue_ref: str, subscribers_path: Path, *, send: bool
         check_address(to_self, "--to-self")
         subscribers = SubscriberList([Subscriber(email=parseaddr(to_self)[1])])
 
-    result = build(root, issue_ref, editions=["screen"])
+    # the default editions when they include the screen edition, so that a mailing after a
+    # build finds it up to date
+    editions = None if "screen" in issue.production.editions else ["screen"]
+    result = build(root, issue_ref, editions=editions)
     pdf = result.output("screen").path
     edition = choose_edition(settings, pdf)
     folder = root / "build" / issue.name / "mail"
