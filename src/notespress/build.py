@@ -168,7 +168,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
     with tempfile.TemporaryDirectory(prefix=".notespress-", dir=out_dir) as tmp_name:
         tmp = Path(tmp_name)
         base = tmp / "base.pdf"
-        problems += write_pdf(rendered, base, links=True, identifier=identifier)
+        problems += write_pdf(rendered, base, identifier=identifier)
         _raise_errors(problems, strict)
         staged: list[tuple[Path, Output]] = []
 

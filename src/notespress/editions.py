@@ -20,7 +20,6 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    ContentStream,
     DecodedStreamObject,
     FloatObject,
     IndirectObject,
@@ -101,27 +100,15 @@ class ScreenImages:
     printed: dict[tuple[int, int], tuple[float, Path]] = field(default_factory=dict)
 
 
-def make_trimmed(source: Path, target: Path, *, clip: bool = False,
-                 images: ScreenImages | None = None) -> None:
-    """Every box set to the trim box: what a reader on a screen should see.
-
-    With `clip`, the page's drawing is also clipped to the trim, so that it can be placed
-    beside another page (imposition) without its bleed showing over its neighbour. With
-    `images`, pictures are resampled to about `images.dpi` at their printed size.
-    """
+def make_trimmed(source: Path, target: Path, *, images: ScreenImages | None = None) -> None:
+    """Every box set to the trim box: what a reader on a screen should see. With `images`,
+    pictures are resampled to about `images.dpi` at their printed size."""
     writer = PdfWriter(clone_from=source)
     done: set[int] = set()
     for page in writer.pages:
         if images is not None:
             _resample(page, images, done)
         trim = page.trimbox
-        if clip:
-            content = ContentStream(page.get_contents(), writer)
-            rect = [FloatObject(trim.left), FloatObject(trim.bottom), FloatObject(trim.width),
-                    FloatObject(trim.height)]
-            content.operations = [([], b"q"), (rect, b"re"), ([], b"W"), ([], b"n"),
-                                  *content.operations, ([], b"Q")]
-            page.replace_contents(content)
         for box in ("/MediaBox", "/CropBox", "/BleedBox", "/ArtBox"):
             page[NameObject(box)] = _rect(float(trim.left), float(trim.bottom),
                                           float(trim.right), float(trim.top))

@@ -243,7 +243,7 @@ def _check_breaks(blocks: list[tuple[Any, tuple[Any, ...]]], content: tuple[floa
         if tag in ("h1", "h2", "h3", "h4") and section and not later:
             is_title = "article-title" in (box.element.get("class") or "")
             gap = bottom - (box.position_y + box.margin_height())
-            if not is_title and _continues(box, section, blocks[index + 1:]) is False and \
+            if not is_title and _continues(section, blocks[index + 1:]) is False and \
                     gap >= 0:
                 findings.append(Finding(
                     "error", "lone-heading",
@@ -281,7 +281,7 @@ def _column_of(ancestors: tuple[Any, ...]) -> Any:
     return None
 
 
-def _continues(box: Any, section: str, rest: list[tuple[Any, tuple[Any, ...]]]) -> bool:
+def _continues(section: str, rest: list[tuple[Any, tuple[Any, ...]]]) -> bool:
     """False when nothing of the heading's section follows it on this page."""
     return any(_section_of(a, b) == section for b, a in rest)
 

@@ -179,14 +179,10 @@ def render(settings: RenderSettings) -> Rendered:
     return Rendered(document=document, problems=problems_from_log(capture.records))
 
 
-def write_pdf(rendered: Rendered, target: Path, *, links: bool = True,
-              identifier: bytes | None = None, tags: bool = True) -> list[Problem]:
+def write_pdf(rendered: Rendered, target: Path, *, identifier: bytes | None = None,
+              tags: bool = True) -> list[Problem]:
     """Write one edition atomically: a temporary file renamed over the target."""
     document = rendered.document
-    saved_links = [page.links for page in document.pages]
-    if not links:
-        for page in document.pages:
-            page.links = [link for link in page.links if link[0] == "internal"]
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -199,6 +195,4 @@ def write_pdf(rendered: Rendered, target: Path, *, links: bool = True,
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
-        for page, page_links in zip(document.pages, saved_links, strict=True):
-            page.links = page_links
     return problems_from_log(capture.records)
