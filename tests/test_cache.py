@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from notespress.build import build, build_all
@@ -117,3 +118,37 @@ def test_help_is_quick_to_load() -> None:
     out = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("fixture", ["mini", "langs-fa"])
+def test_repadding_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    """With the padding wrong, the cover and the back are laid out again, not the articles:
+    the pages come out exactly as from a full second layout."""
+    import notespress.build as stages
+    from notespress.render import render as real_render
+
+    from .conftest import FIXTURES, copy_workspace
+    from .pdfcheck import Pdf
+
+    source, ref = (FIXTURES / "mini", "3") if fixture == "mini" else (
+        FIXTURES / "langs", "issue-2")
+    layouts: list[int] = []
+
+    def counting_render(settings):
+        layouts.append(len(settings.html))
+        return real_render(settings)
+
+    monkeypatch.setattr("notespress.render.render", counting_render)
+    fast = copy_workspace(source, tmp_path / "fast")
+    result = build(fast, ref, editions=["print"])
+    assert result.pad > 0
+    assert len(layouts) == 3  # the whole issue, then the back and the cover alone
+    assert layouts[1] < layouts[0] and layouts[2] < layouts[0]
+    monkeypatch.setattr(stages, "repad", lambda *args, **kwargs: None)
+    full = copy_workspace(source, tmp_path / "full")
+    slow = build(full, ref, editions=["print"])
+    assert slow.pad == result.pad
+    fast_pdf, slow_pdf = Pdf(result.output("print").path), Pdf(slow.output("print").path)
+    assert fast_pdf.raw_pages == slow_pdf.raw_pages
+    assert fast_pdf.outline() == slow_pdf.outline()

@@ -150,11 +150,13 @@ def page_geometry(issue: Issue) -> dict[str, Any]:
             "margins": margins, "small": small, "first_top": 28.8 if small else 39.6}
 
 
-def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
+def assemble(pub: Publication, issue: Issue, pad: int = 0, part: str = "all",
+             toc_pages: dict[str, int] | None = None, first_page: int = 1) -> Assembled:
     """Render the main layout with the issue's data into one HTML document.
 
-    `pad` blank-able pages are added before the platform, so that the page count can be made
-    a multiple of 4 for printing.
+    `pad` pages are added before the platform, so that the page count can be made a multiple
+    of 4 for printing. `part` lays out only the "cover" (with the contents' page numbers given
+    in `toc_pages`) or the "back" (padding, platform, colophon, from page `first_page`).
     """
     env = make_environment(pub.root)
     platform = load_platform(pub, issue.lang)
@@ -167,6 +169,9 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
         "page": page_geometry(issue),
         "production": issue.production,
         "pad": pad,
+        "part": part,
+        "toc_pages": toc_pages or {},
+        "first_page": first_page,
         "lang": issue.lang,
         "direction": "rtl" if is_rtl(issue.lang) else "ltr",
         "numerals": numerals(issue.lang),
@@ -188,6 +193,18 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0) -> Assembled:
         raise NotespressError(Problem(path, f"template error: {exc}", line)) from None
     return Assembled(html=html, base_url=pub.root.resolve().as_uri() + "/", lang=issue.lang,
                      title=title, platform=platform)
+
+
+def layouts_lay_out_parts(root: Path) -> bool:
+    """Whether the layouts in use can lay out the cover and the back on their own (the built-in
+    ones can; a publication's own issue.html or contents.html may not)."""
+    env = make_environment(root)
+    try:
+        main = env.loader.get_source(env, MAIN_TEMPLATE)[0]
+        contents = env.loader.get_source(env, "contents.html")[0]
+    except jinja2.TemplateNotFound:
+        return False
+    return '"back"' in main and "toc_pages" in contents
 
 
 def document_date(issue: Issue) -> str:

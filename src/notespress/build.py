@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .content import resolve_issue
 from .errors import NotespressError, Problem
@@ -90,13 +90,13 @@ def font_dirs(root: Path) -> tuple[Path, ...]:
     return tuple(d for d in (root / "fonts", default_fonts()) if d.is_dir())
 
 
-def lay_out(pub: Publication, issue: Issue, pad: int,
-            strict: bool) -> tuple[Assembled, Rendered]:
+def lay_out(pub: Publication, issue: Issue, pad: int, strict: bool,
+            **part: Any) -> tuple[Assembled, Rendered]:
     from .assemble import assemble
     from .render import RenderSettings, render
     from .resources import default_fonts, default_layouts
 
-    assembled = assemble(pub, issue, pad=pad)
+    assembled = assemble(pub, issue, pad=pad, **part)
     root = pub.root
     settings = RenderSettings(
         html=assembled.html, base_url=assembled.base_url,
@@ -104,6 +104,38 @@ def lay_out(pub: Publication, issue: Issue, pad: int,
     rendered = render(settings)
     _raise_errors(rendered.problems, strict)
     return assembled, rendered
+
+
+def repad(pub: Publication, issue: Issue, rendered: Rendered, guess: int, pad: int,
+          strict: bool) -> tuple[Assembled, Rendered] | None:
+    """The laid-out issue with `pad` padding pages instead of `guess`, laying out again only
+    what they move: the back (padding, platform, colophon) and the cover, whose contents give
+    the platform's page. The articles' pages are kept. None when this cannot be done safely
+    (a publication's own layouts, no platform), and the caller lays the issue out again."""
+    from .assemble import assemble, layouts_lay_out_parts
+    from .render import Rendered as RenderedDocument
+
+    pages = rendered.document.pages
+    where = {name: index for index, page in reversed(list(enumerate(pages)))
+             for name in page.anchors}
+    if "platform" not in where or not layouts_lay_out_parts(pub.root):
+        return None
+    front = where["platform"] - guess  # the cover and the articles
+    back_pages = len(pages) - where["platform"]
+    if front < 1 or any(where.get(a.slug, front) >= front for a in issue.articles):
+        return None
+    toc = {a.slug: where[a.slug] + 1 for a in issue.articles}
+    toc["platform"] = front + pad + 1
+    _, back = lay_out(pub, issue, pad, strict, part="back", first_page=front + 1)
+    _, cover = lay_out(pub, issue, pad, strict, part="cover", toc_pages=toc)
+    same_cover = set(cover.document.pages[0].anchors) == set(pages[0].anchors)
+    if back.pages != pad + back_pages or not same_cover:
+        return None
+    document = rendered.document.copy(
+        [cover.document.pages[0], *pages[1:front], *back.document.pages])
+    problems = rendered.problems + cover.problems + back.problems
+    return assemble(pub, issue, pad=pad), RenderedDocument(document=document,
+                                                           problems=problems)
 
 
 def build_settings(editions: Iterable[str] | None, write_html: bool) -> dict[str, object]:
@@ -152,7 +184,11 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
     assembled, rendered = lay_out(pub, issue, guess, strict)
     pad = (-(rendered.pages - guess) % 4) if four else 0
     if pad != guess:
-        assembled, rendered = lay_out(pub, issue, pad, strict)
+        redone = repad(pub, issue, rendered, guess, pad, strict)
+        if redone is not None:
+            assembled, rendered = redone
+        else:
+            assembled, rendered = lay_out(pub, issue, pad, strict)
         if four and rendered.pages % 4:
             raise NotespressError(Problem(issue.folder, f"could not pad the issue to a multiple "
                                           f"of 4 pages ({rendered.pages} pages with {pad} "
