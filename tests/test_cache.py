@@ -152,3 +152,14 @@ def test_repadding_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: 
     fast_pdf, slow_pdf = Pdf(result.output("print").path), Pdf(slow.output("print").path)
     assert fast_pdf.raw_pages == slow_pdf.raw_pages
     assert fast_pdf.outline() == slow_pdf.outline()
+
+
+def test_editions_made_side_by_side_equal_those_made_one_after_another(
+        mini: Path, tmp_path: Path, monkeypatch) -> None:
+    build(mini, "3")
+    parallel = pdf_bytes(mini)
+    monkeypatch.setenv("NOTESPRESS_SERIAL", "1")
+    serial_root = Path(shutil.copytree(mini, tmp_path / "serial",
+                                       ignore=shutil.ignore_patterns("build")))
+    build(serial_root, "3")
+    assert pdf_bytes(serial_root) == parallel

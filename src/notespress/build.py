@@ -166,8 +166,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
                 Output(out_dir / o["file"], o["kind"], o.get("pages"), o.get("note", ""))
                 for o in cached))
     from .assemble import page_geometry
-    from .editions import compact, make_grayscale, make_print, make_trimmed, page_count
-    from .impose import impose
+    from .editions import page_count
     from .render import write_pdf
     from .typography import is_rtl
 
@@ -211,28 +210,22 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
         def stage(kind: str, path: Path, pages: int | None, note: str = "") -> None:
             staged.append((path, Output(out_dir / f"{stem}-{kind}.pdf", kind, pages, note)))
 
+        # The editions derive from the one laid-out PDF independently of each other: with
+        # more than one core they are made side by side, in forked processes.
+        tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
         if "print" in wanted or "grayscale" in wanted:
-            printed = tmp / "print.pdf"
-            make_print(base, printed, geometry["bleed"])
-            if "print" in wanted:
-                stage("print", printed, rendered.pages)
-            if "grayscale" in wanted:
-                gray = tmp / "grayscale.pdf"
-                make_grayscale(printed, gray)
-                stage("grayscale", gray, rendered.pages)
+            tasks.append((_print_task, (base, tmp, geometry["bleed"], "print" in wanted,
+                                        "grayscale" in wanted)))
         if "screen" in wanted:
-            screen = tmp / "screen.pdf"
-            make_trimmed(base, screen, images=screen_images(issue, rendered, pub.root))
-            compact(screen)
-            stage("screen", screen, rendered.pages)
+            tasks.append((_screen_task, (base, tmp / "screen.pdf",
+                                         screen_images(issue, rendered, pub.root))))
         if "booklet" in wanted:
-            booklet = tmp / "booklet.pdf"
-            sheets = impose(base, booklet, creep_mm=issue.production.creep_mm(),
-                            rtl=is_rtl(issue.lang))
-            stage("booklet", booklet, page_count(booklet),
-                  f"{sheets} sheet{'s' if sheets > 1 else ''}: print double-sided, "
-                  "flip on short edge, "
-                  "then fold and staple")
+            tasks.append((_booklet_task, (base, tmp / "booklet.pdf",
+                                          issue.production.creep_mm(), is_rtl(issue.lang))))
+        for made in _run_tasks(tasks):
+            for kind, path, note in made:
+                pages = page_count(path) if kind == "booklet" else rendered.pages
+                stage(kind, path, pages, note)
         if write_html:
             html_path = tmp / "issue.html"
             html_path.write_text(html, encoding="utf-8")
@@ -295,6 +288,55 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     findings += check_page_counts(outputs, rendered.pages)
     order = {"error": 0, "warning": 1}
     return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
+
+
+def _print_task(base: Path, tmp: Path, bleed: float, keep: bool,
+                gray: bool) -> list[tuple[str, Path, str]]:
+    from .editions import make_grayscale, make_print
+
+    printed = tmp / "print.pdf"
+    make_print(base, printed, bleed)
+    made = [("print", printed, "")] if keep else []
+    if gray:
+        make_grayscale(printed, tmp / "grayscale.pdf")
+        made.append(("grayscale", tmp / "grayscale.pdf", ""))
+    return made
+
+
+def _screen_task(base: Path, target: Path,
+                 images: ScreenImages) -> list[tuple[str, Path, str]]:
+    from .editions import compact, make_trimmed
+
+    make_trimmed(base, target, images=images)
+    compact(target)
+    return [("screen", target, "")]
+
+
+def _booklet_task(base: Path, target: Path, creep_mm: float,
+                  rtl: bool) -> list[tuple[str, Path, str]]:
+    from .impose import impose
+
+    sheets = impose(base, target, creep_mm=creep_mm, rtl=rtl)
+    return [("booklet", target, f"{sheets} sheet{'s' if sheets > 1 else ''}: print "
+                                "double-sided, flip on short edge, then fold and staple")]
+
+
+def _run_tasks(tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]]
+               ) -> list[list[tuple[str, Path, str]]]:
+    """Run the derivations in order; side by side when there are cores for it."""
+    import threading
+
+    workers = min(os.cpu_count() or 1, len(tasks))
+    # forking is safe only in a process with no other threads (a server in the tests, say)
+    if workers < 2 or threading.active_count() > 1 or os.environ.get("NOTESPRESS_SERIAL"):
+        return [function(*args) for function, args in tasks]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(function, *args) for function, args in tasks]
+        return [future.result() for future in futures]
 
 
 def screen_images(issue: Issue, rendered: Rendered, root: Path) -> ScreenImages:
