@@ -75,10 +75,11 @@ def find_workspace(start: Path) -> Path:
               "publication, pass --workspace DIR, or create one with 'notespress init DIR'"))
 
 
-def _string(doc: YamlDoc, key: str, problems: Problems, *, required: bool = False,
-            default: str = "") -> str:
+def text_value(doc: YamlDoc, key: str, problems: Problems, *, required: bool = False,
+               default: str = "") -> str:
+    """A key's value as text (numbers too), reporting a missing or non-text value."""
     value = doc.data.get(key)
-    if value is None:
+    if value is None or value == "":
         if required:
             problems.add(doc.path, "required key is missing", doc.first_line, key)
         return default
@@ -104,17 +105,17 @@ def load_publication(root: Path) -> Publication:
     doc = parse_yaml(read_text(path), path, what=CONFIG_NAME)
     problems = Problems()
 
-    name = _string(doc, "name", problems, required=True)
-    publisher = _string(doc, "publisher", problems, default=name)
-    tagline = _string(doc, "tagline", problems)
-    lang = _string(doc, "lang", problems, default="en")
+    name = text_value(doc, "name", problems, required=True)
+    publisher = text_value(doc, "publisher", problems, default=name)
+    tagline = text_value(doc, "tagline", problems)
+    lang = text_value(doc, "lang", problems, default="en")
     check_lang(lang, doc, "lang", problems)
-    page_size = _string(doc, "page_size", problems, default="letter").lower()
+    page_size = text_value(doc, "page_size", problems, default="letter").lower()
     if page_size not in PAGE_SIZES:
         problems.add(path, f"'{page_size}' is not a page size; use one of "
                            f"{', '.join(PAGE_SIZES)}", doc.line("page_size"), "page_size")
-    price = _string(doc, "price", problems, default="free")
-    platform_title = _string(doc, "platform_title", problems) or None
+    price = text_value(doc, "price", problems, default="free")
+    platform_title = text_value(doc, "platform_title", problems) or None
 
     platform: dict[str, Path] = {}
     raw = doc.data.get("platform")

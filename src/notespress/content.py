@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import PAGE_SIZES, Publication, check_lang, slugify
+from .config import PAGE_SIZES, Publication, check_lang, slugify, text_value
 from .errors import NotespressError, Problem, Problems
 from .production import KEYS as PRODUCTION_KEYS
 from .production import Production, read_production
@@ -76,18 +76,6 @@ def resolve_issue(root: Path, ref: str) -> Path:
     raise NotespressError(Problem(None, f"no issue '{ref}' in {issues_dir}{hint}"))
 
 
-def _text(meta, key: str, problems: Problems, required: bool = False) -> str:
-    value = meta.data.get(key)
-    if value is None or value == "":
-        if required:
-            problems.add(meta.path, "required key is missing", meta.first_line, key)
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        problems.add(meta.path, f"must be text, not {type(value).__name__}", meta.line(key), key)
-        return ""
-    return str(value).strip()
-
-
 def load_issue(pub: Publication, folder: Path) -> Issue:
     """Read issue.yaml and every article, collecting all problems before raising."""
     problems = Problems()
@@ -117,11 +105,11 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
             problems.add(yaml_path, f"'{raw_date}' is not a date; write it as YYYY-MM-DD",
                          meta.line("date"), "date")
 
-    title = _text(meta, "title", problems)
-    volume = _text(meta, "volume", problems)
-    lang = _text(meta, "lang", problems) or pub.lang
+    title = text_value(meta, "title", problems)
+    volume = text_value(meta, "volume", problems)
+    lang = text_value(meta, "lang", problems) or pub.lang
     check_lang(lang, meta, "lang", problems)
-    page_size = (_text(meta, "page_size", problems) or pub.page_size).lower()
+    page_size = (text_value(meta, "page_size", problems) or pub.page_size).lower()
     if page_size not in PAGE_SIZES:
         problems.add(yaml_path, f"'{page_size}' is not a page size; use one of "
                                 f"{', '.join(PAGE_SIZES)}", meta.line("page_size"), "page_size")
@@ -188,10 +176,10 @@ def _load_article(path: Path, folder: Path, issue_lang: str,
     doc = split_front_matter(read_text(path), path)
     problems = Problems()
     meta = doc.meta
-    title = _text(meta, "title", problems, required=True)
-    lang = _text(meta, "lang", problems) or issue_lang
+    title = text_value(meta, "title", problems, required=True)
+    lang = text_value(meta, "lang", problems) or issue_lang
     check_lang(lang, meta, "lang", problems)
-    fields = {key: _text(meta, key, problems)
+    fields = {key: text_value(meta, key, problems)
               for key in ("subtitle", "author", "translator", "summary")}
     title = typeset_plain(title, lang)
     for key in ("subtitle", "summary"):

@@ -23,7 +23,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-MM = 72 / 25.4
+from .production import TO_POINTS
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def impose(source: Path, target: Path, *, rtl: bool = False, creep_mm: float = 0
     sides = spread_order(count, rtl)
     for index, side in enumerate(sides):
         sheet = PageObject.create_blank_page(writer, width=2 * width, height=height)
-        shift = creep_mm * MM * (index // 2) / 2
+        shift = creep_mm * TO_POINTS["mm"] * (index // 2) / 2
         names = DictionaryObject()
         ops = []
         for slot, number in enumerate((side.left, side.right)):

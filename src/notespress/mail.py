@@ -267,13 +267,28 @@ def _template(env: jinja2.Environment, name: str, lang: str) -> jinja2.Template:
     raise NotespressError(Problem(None, f"layout template '{name}' not found"))
 
 
+class MailLayouts:
+    """The Jinja environments and the layouts' words, made once for a whole mailing."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.html = make_environment(root)
+        self.text = self.html.overlay(autoescape=False)
+        self._strings: dict[str, dict[str, str]] = {}
+
+    def strings(self, lang: str) -> dict[str, str]:
+        if lang not in self._strings:
+            self._strings[lang] = load_strings(self.root, lang)
+        return self._strings[lang]
+
+
 def compose(pub: Publication, issue: Issue, settings: MailSettings, edition: Edition,
-            subscriber: Subscriber) -> EmailMessage:
+            subscriber: Subscriber, layouts: MailLayouts | None = None) -> EmailMessage:
     """One subscriber's message, in their language where the layouts have it."""
     lang = subscriber.lang or issue.lang
-    env = make_environment(pub.root)
-    text_env = env.overlay(autoescape=False)
-    strings = load_strings(pub.root, lang)
+    layouts = layouts or MailLayouts(pub.root)
+    env, text_env = layouts.html, layouts.text
+    strings = layouts.strings(lang)
     unsubscribe_email = settings.unsubscribe_email or settings.from_address
     unsubscribe_url = settings.unsubscribe_url.replace("{email}", subscriber.email)
     context = {
@@ -629,7 +644,9 @@ def distribute(root: Path, issue_ref: str, subscribers_path: Path, *, send: bool
     pdf = result.output("screen").path
     edition = choose_edition(settings, pdf)
     folder = root / "build" / issue.name / "mail"
-    messages = [(s, compose(pub, issue, settings, edition, s)) for s in subscribers.subscribers]
+    layouts = MailLayouts(pub.root)
+    messages = [(s, compose(pub, issue, settings, edition, s, layouts))
+                for s in subscribers.subscribers]
     outcome = MailResult(issue=issue, folder=folder, recipients=len(messages),
                          skipped=subscribers.skipped, edition=edition)
     if not send:
