@@ -167,7 +167,6 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
                 for o in cached))
     from .assemble import page_geometry
     from .editions import page_count
-    from .render import write_pdf
     from .typography import is_rtl
 
     pub, issue = load(root, issue_ref)
@@ -202,27 +201,25 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
     outputs: list[Output] = []
     with tempfile.TemporaryDirectory(prefix=".notespress-", dir=out_dir) as tmp_name:
         tmp = Path(tmp_name)
-        base = tmp / "base.pdf"
-        problems += write_pdf(rendered, base, identifier=identifier)
-        _raise_errors(problems, strict)
         staged: list[tuple[Path, Output]] = []
 
         def stage(kind: str, path: Path, pages: int | None, note: str = "") -> None:
             staged.append((path, Output(out_dir / f"{stem}-{kind}.pdf", kind, pages, note)))
 
-        # The editions derive from the one laid-out PDF independently of each other: with
-        # more than one core they are made side by side, in forked processes.
+        # Each edition is written from the one laid-out document, independently of the
+        # others: with more than one core, side by side in forked processes.
         tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
-        if "print" in wanted or "grayscale" in wanted:
-            tasks.append((_print_task, (base, tmp, geometry["bleed"], "print" in wanted,
-                                        "grayscale" in wanted)))
+        if {"print", "booklet", "grayscale"} & set(wanted):
+            tasks.append((_print_task, (tmp, identifier, geometry["bleed"], wanted,
+                                        issue.production.creep_mm(), is_rtl(issue.lang))))
         if "screen" in wanted:
-            tasks.append((_screen_task, (base, tmp / "screen.pdf",
+            tasks.append((_screen_task, (tmp / "screen.pdf", identifier,
                                          screen_images(issue, rendered, pub.root))))
-        if "booklet" in wanted:
-            tasks.append((_booklet_task, (base, tmp / "booklet.pdf",
-                                          issue.production.creep_mm(), is_rtl(issue.lang))))
-        for made in _run_tasks(tasks):
+        made_all = _run_tasks(tasks, rendered)
+        for _, written in made_all:
+            problems += [p for p in written if p not in problems]
+        _raise_errors(problems, strict)
+        for made, _ in made_all:
             for kind, path, note in made:
                 pages = page_count(path) if kind == "booklet" else rendered.pages
                 stage(kind, path, pages, note)
@@ -290,53 +287,75 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
 
 
-def _print_task(base: Path, tmp: Path, bleed: float, keep: bool,
-                gray: bool) -> list[tuple[str, Path, str]]:
-    from .editions import make_grayscale, make_print
+Made = tuple[list[tuple[str, Path, str]], list[Problem]]  # (kind, file, note); problems
+
+
+def _print_task(rendered: Rendered, tmp: Path, identifier: bytes, bleed: float,
+                wanted: tuple[str, ...], creep_mm: float, rtl: bool) -> Made:
+    """The print edition, and what derives from it: the booklet and the grayscale edition."""
+    from .editions import make_grayscale, print_finisher
+    from .impose import impose
+    from .render import write_pdf
 
     printed = tmp / "print.pdf"
-    make_print(base, printed, bleed)
-    made = [("print", printed, "")] if keep else []
-    if gray:
+    # Tags serve readers on screens (the screen edition has them); a printer needs none.
+    problems = write_pdf(rendered, printed, identifier=identifier, tags=False,
+                         finisher=print_finisher(bleed))
+    made = [("print", printed, "")] if "print" in wanted else []
+    if "booklet" in wanted:
+        sheets = impose(printed, tmp / "booklet.pdf", creep_mm=creep_mm, rtl=rtl)
+        made.append(("booklet", tmp / "booklet.pdf",
+                     f"{sheets} sheet{'s' if sheets > 1 else ''}: print double-sided, flip on "
+                     "short edge, then fold and staple"))
+    if "grayscale" in wanted:
         make_grayscale(printed, tmp / "grayscale.pdf")
         made.append(("grayscale", tmp / "grayscale.pdf", ""))
-    return made
+    return made, problems
 
 
-def _screen_task(base: Path, target: Path,
-                 images: ScreenImages) -> list[tuple[str, Path, str]]:
-    from .editions import compact, make_trimmed
+def _screen_task(rendered: Rendered, target: Path, identifier: bytes,
+                 images: ScreenImages) -> Made:
+    from .editions import screen_finisher
+    from .render import write_pdf
 
-    make_trimmed(base, target, images=images)
-    compact(target)
-    return [("screen", target, "")]
-
-
-def _booklet_task(base: Path, target: Path, creep_mm: float,
-                  rtl: bool) -> list[tuple[str, Path, str]]:
-    from .impose import impose
-
-    sheets = impose(base, target, creep_mm=creep_mm, rtl=rtl)
-    return [("booklet", target, f"{sheets} sheet{'s' if sheets > 1 else ''}: print "
-                                "double-sided, flip on short edge, then fold and staple")]
+    problems = write_pdf(rendered, target, identifier=identifier, tags=True,
+                         finisher=screen_finisher(images))
+    return [("screen", target, "")], problems
 
 
-def _run_tasks(tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]]
-               ) -> list[list[tuple[str, Path, str]]]:
-    """Run the derivations in order; side by side when there are cores for it."""
+# What the forked workers of _run_tasks inherit: the laid-out document cannot be pickled.
+_FORKED: tuple[Any, list[tuple[Callable[..., Any], tuple[Any, ...]]]] | None = None
+
+
+def _forked_task(index: int) -> Made:
+    assert _FORKED is not None
+    shared, tasks = _FORKED
+    function, args = tasks[index]
+    return function(shared, *args)
+
+
+def _run_tasks(tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]], shared: Any
+               ) -> list[Made]:
+    """Run `function(shared, *args)` for each task, in order; side by side, in forked
+    processes that inherit `shared`, when there are cores for it."""
     import threading
 
+    global _FORKED
     workers = min(os.cpu_count() or 1, len(tasks))
     # forking is safe only in a process with no other threads (a server in the tests, say)
     if workers < 2 or threading.active_count() > 1 or os.environ.get("NOTESPRESS_SERIAL"):
-        return [function(*args) for function, args in tasks]
+        return [function(shared, *args) for function, args in tasks]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(function, *args) for function, args in tasks]
-        return [future.result() for future in futures]
+    _FORKED = (shared, tasks)
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_forked_task, index) for index in range(len(tasks))]
+            return [future.result() for future in futures]
+    finally:
+        _FORKED = None
 
 
 def screen_images(issue: Issue, rendered: Rendered, root: Path) -> ScreenImages:

@@ -1,9 +1,12 @@
-"""Editions derived from the one laid-out PDF, without laying it out again.
+"""The editions, each written from the one laid-out document without laying it out again.
 
 The layout's pages carry the bleed and, outside it, room for crop marks (see assemble.py).
+WeasyPrint writes each edition from the laid-out document; a finisher adjusts its PDF objects
+just before they are written, so nothing is parsed back and written twice:
 - print: BleedBox at the configured bleed, crop marks drawn outside it, no link annotations;
-- screen: every box cropped to the trim: no bleed, no marks, live links;
-- booklet: the trimmed pages imposed two-up for saddle stitching (impose.py);
+- screen: every box cropped to the trim: no bleed, no marks; live links, tags, and pictures
+  resampled from their original files to the resolution a screen needs;
+- booklet: the print edition's trimmed pages imposed two-up for saddle stitching (impose.py);
 - grayscale: the print edition converted to gray by Ghostscript, for the photocopier.
 """
 
@@ -14,37 +17,31 @@ import io
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    RectangleObject,
-)
+from typing import Any
 
 from .errors import NotespressError, Problem
 
 MARK_GAP = 3.0  # points between the bleed and the start of a crop mark
 MARK_WIDTH = 0.25
 
-
-def _rect(left: float, bottom: float, right: float, top: float) -> RectangleObject:
-    return RectangleObject([FloatObject(left), FloatObject(bottom), FloatObject(right),
-                            FloatObject(top)])
+Box = tuple[float, float, float, float]  # left, bottom, right, top in points
+Finisher = Callable[[Any, Any], None]  # (WeasyPrint document, pydyf PDF) -> None
 
 
-def _crop_marks(trim: RectangleObject, media: RectangleObject, bleed: float) -> bytes:
+def _box(array: Any) -> Box:
+    """A PDF rectangle as (left, bottom, right, top), whatever corners it was given by."""
+    x1, y1, x2, y2 = (float(v) for v in array)
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def crop_marks(trim: Box, media: Box, bleed: float) -> bytes:
     """Eight short lines in registration black, outside the bleed, on the trim lines."""
-    left, bottom, right, top = (float(trim.left), float(trim.bottom), float(trim.right),
-                                float(trim.top))
+    left, bottom, right, top = trim
     start = bleed + MARK_GAP
-    end = min(float(trim.left) - float(media.left), float(media.top) - float(trim.top)) - 1.0
+    end = min(left - media[0], media[3] - top) - 1.0
     if end - start < 4:
         return b""
     ops = [f"q {MARK_WIDTH} w 0 0 0 1 K 0 J"]
@@ -56,37 +53,33 @@ def _crop_marks(trim: RectangleObject, media: RectangleObject, bleed: float) -> 
     return ("\n".join(ops) + "\n").encode()
 
 
-def _append_content(writer: PdfWriter, page, data: bytes) -> None:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    ref = writer._add_object(stream)
-    contents = page.get("/Contents")
-    if contents is None:
-        page[NameObject("/Contents")] = ArrayObject([ref])
-        return
-    contents = contents.get_object()
-    if isinstance(contents, ArrayObject):
-        contents.append(ref)
-    else:
-        page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), ref])
+def _pages(pdf: Any) -> list[Any]:
+    """The page dictionaries of a pydyf PDF, in order."""
+    return [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
 
 
-def make_print(source: Path, target: Path, bleed: float) -> None:
+def print_finisher(bleed: float) -> Finisher:
     """Bleed box, crop marks, no annotations."""
-    writer = PdfWriter(clone_from=source)
-    for page in writer.pages:
-        trim = page.trimbox
-        media = page.mediabox
-        page.bleedbox = _rect(float(trim.left) - bleed, float(trim.bottom) - bleed,
-                              float(trim.right) + bleed, float(trim.top) + bleed)
-        page.artbox = trim
-        if "/Annots" in page:
-            del page[NameObject("/Annots")]
-        marks = _crop_marks(trim, media, bleed)
-        if marks:
-            _append_content(writer, page, marks)
-    with open(target, "wb") as handle:
-        writer.write(handle)
+    import pydyf
+
+    def finish(document: Any, pdf: Any) -> None:
+        for page in _pages(pdf):
+            trim = _box(page["TrimBox"])
+            page["BleedBox"] = pydyf.Array([trim[0] - bleed, trim[1] - bleed,
+                                            trim[2] + bleed, trim[3] + bleed])
+            page["ArtBox"] = pydyf.Array(trim)
+            page.pop("Annots", None)
+            marks = crop_marks(trim, _box(page["MediaBox"]), bleed)
+            if marks:
+                # the page's own drawing is wrapped in q/Q so that its graphics state does
+                # not reach the marks (line ends keep the joined streams' tokens apart)
+                before, after = pydyf.Stream([b"q", b""]), pydyf.Stream([b"", b"Q", marks])
+                pdf.add_object(before)
+                pdf.add_object(after)
+                page["Contents"] = pydyf.Array([before.reference, page["Contents"],
+                                                after.reference])
+
+    return finish
 
 
 @dataclass(frozen=True)
@@ -100,65 +93,58 @@ class ScreenImages:
     printed: dict[tuple[int, int], tuple[float, Path]] = field(default_factory=dict)
 
 
-def make_trimmed(source: Path, target: Path, *, images: ScreenImages | None = None) -> None:
+def screen_finisher(images: ScreenImages | None = None) -> Finisher:
     """Every box set to the trim box: what a reader on a screen should see. With `images`,
     pictures are resampled to about `images.dpi` at their printed size."""
-    writer = PdfWriter(clone_from=source)
-    done: set[int] = set()
-    for page in writer.pages:
+    import pydyf
+
+    def finish(document: Any, pdf: Any) -> None:
+        for page in _pages(pdf):
+            trim = pydyf.Array(_box(page["TrimBox"]))
+            for name in ("MediaBox", "CropBox", "BleedBox", "ArtBox", "TrimBox"):
+                page[name] = trim
         if images is not None:
-            _resample(page, images, done)
-        trim = page.trimbox
-        for box in ("/MediaBox", "/CropBox", "/BleedBox", "/ArtBox"):
-            page[NameObject(box)] = _rect(float(trim.left), float(trim.bottom),
-                                          float(trim.right), float(trim.top))
-    with open(target, "wb") as handle:
-        writer.write(handle)
+            for obj in pdf.objects:
+                if isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/Image":
+                    _resample(obj, images)
+
+    return finish
 
 
-def _resample(page, settings: ScreenImages, done: set[int]) -> None:
-    """Replace each picture on the page by a smaller copy made from its original file."""
+def _resample(image: Any, settings: ScreenImages) -> None:
+    """Replace a picture by a smaller copy made from its original file."""
     import zlib
 
     from PIL import Image
 
-    resources = page.get("/Resources")
-    xobjects = resources.get_object().get("/XObject") if resources else None
-    for ref in (xobjects.get_object().values() if xobjects else []):
-        if not isinstance(ref, IndirectObject) or ref.idnum in done:
-            continue
-        done.add(ref.idnum)
-        image = ref.get_object()
-        if image.get("/Subtype") != "/Image" or "/SMask" in image or "/Mask" in image:
-            continue
-        size = (int(image.get("/Width", 0)), int(image.get("/Height", 0)))
-        placed = settings.printed.get(size)
-        if placed is None:
-            continue
-        inches, original = placed
-        width = max(1, round(inches * settings.dpi))
-        if width >= size[0] * 0.9:
-            continue  # already small enough: resampling would only blur it
-        height = max(1, round(size[1] * width / size[0]))
-        with Image.open(original) as picture:
-            is_jpeg = picture.format == "JPEG"
-            picture = picture.convert("L" if picture.mode in ("L", "LA", "1") else "RGB")
-            smaller = picture.resize((width, height), Image.Resampling.LANCZOS)
-        if is_jpeg:
-            buffer = io.BytesIO()
-            smaller.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=True)
-            data, filters = buffer.getvalue(), NameObject("/DCTDecode")
-        else:
-            data, filters = zlib.compress(smaller.tobytes(), 9), NameObject("/FlateDecode")
-        image._data = data
-        image[NameObject("/Filter")] = filters
-        image.pop(NameObject("/DecodeParms"), None)
-        image[NameObject("/Width")] = NumberObject(width)
-        image[NameObject("/Height")] = NumberObject(height)
-        image[NameObject("/BitsPerComponent")] = NumberObject(8)
-        image[NameObject("/ColorSpace")] = NameObject(
-            "/DeviceGray" if smaller.mode == "L" else "/DeviceRGB")
-        image[NameObject("/Length")] = NumberObject(len(data))
+    if "SMask" in image.extra or "Mask" in image.extra:
+        return
+    size = (int(image.extra.get("Width", 0)), int(image.extra.get("Height", 0)))
+    placed = settings.printed.get(size)
+    if placed is None:
+        return
+    inches, original = placed
+    width = max(1, round(inches * settings.dpi))
+    if width >= size[0] * 0.9:
+        return  # already small enough: resampling would only blur it
+    height = max(1, round(size[1] * width / size[0]))
+    with Image.open(original) as picture:
+        is_jpeg = picture.format == "JPEG"
+        picture = picture.convert("L" if picture.mode in ("L", "LA", "1") else "RGB")
+        smaller = picture.resize((width, height), Image.Resampling.LANCZOS)
+    if is_jpeg:
+        buffer = io.BytesIO()
+        smaller.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=True)
+        data, filters = buffer.getvalue(), "/DCTDecode"
+    else:
+        data, filters = zlib.compress(smaller.tobytes(), 9), "/FlateDecode"
+    image.stream = [data]
+    image.compress = False
+    image.extra.pop("DecodeParms", None)
+    image.extra.pop("Decode", None)
+    image.extra.update({"Filter": filters, "Width": width, "Height": height,
+                        "BitsPerComponent": 8,
+                        "ColorSpace": "/DeviceGray" if smaller.mode == "L" else "/DeviceRGB"})
 
 
 def make_grayscale(source: Path, target: Path) -> None:
@@ -178,6 +164,8 @@ def make_grayscale(source: Path, target: Path) -> None:
                                             f"edition: {done.stderr.strip()[:300]}"))
     # Ghostscript stamps the clock's time and a new identifier: put back the source's, so
     # that the same inputs give the same bytes.
+    from pypdf import PdfReader, PdfWriter
+
     original = PdfReader(source)
     writer = PdfWriter(clone_from=target)
     info = {k: v for k, v in (original.metadata or {}).items() if isinstance(v, str)}
@@ -198,22 +186,6 @@ def make_grayscale(source: Path, target: Path) -> None:
         writer.write(handle)
 
 
-def compact(path: Path) -> None:
-    """Pack the PDF's objects into compressed object streams (qpdf), when qpdf is installed:
-    a tagged PDF has thousands of small objects, and this roughly halves the screen edition."""
-    qpdf = shutil.which("qpdf")
-    if qpdf is None:
-        return
-    packed = path.with_suffix(".packed.pdf")
-    done = subprocess.run([qpdf, "--object-streams=generate", "--compression-level=9",
-                           "--recompress-flate", "--deterministic-id", str(path), str(packed)],
-                          capture_output=True)
-    if done.returncode in (0, 3) and packed.is_file():
-        packed.replace(path)
-    else:
-        packed.unlink(missing_ok=True)
-
-
 def _xmp_date(pdf_date: str) -> str:
     """'D:20260501000000Z' -> '2026-05-01T00:00:00Z'."""
     digits = re.sub(r"\D", "", pdf_date)[:14].ljust(14, "0")
@@ -227,4 +199,6 @@ def _uuid_from(info: dict[str, str]) -> str:
 
 
 def page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
     return len(PdfReader(path).pages)

@@ -75,7 +75,7 @@ def impose(source: Path, target: Path, *, rtl: bool = False, creep_mm: float = 0
                 xobject[NameObject("/Resources")] = writer._add_object(
                     resources.get_object().clone(writer))
             xobject.set_data(page._get_contents_as_bytes() or b"")
-            forms[number] = writer._add_object(xobject)
+            forms[number] = writer._add_object(xobject.flate_encode())
         return forms[number]
 
     sides = spread_order(count, rtl)
