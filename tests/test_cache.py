@@ -3,12 +3,14 @@ the same bytes; SHA256SUMS lets an archive be checked years later."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from notespress.build import build, build_all
@@ -120,34 +122,49 @@ def test_help_is_quick_to_load() -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
-@pytest.mark.parametrize("fixture", ["mini", "langs-fa"])
+LONG_PARAGRAPH = ("Delegates from every shift reported on the speed-up of the line and on the "
+                  "overtime that management wants to impose before the winter. ") * 3
+
+
+@pytest.mark.parametrize("fixture", ["mini", "langs-fa", "long-lead"])
 def test_repadding_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: Path,
                                                         monkeypatch) -> None:
-    """With the padding wrong, the cover and the back are laid out again, not the articles:
-    the pages come out exactly as from a full second layout."""
+    """With the padding wrong, the cover and the back are laid out again, not the articles
+    (and of a long lead article, only what the cover page holds): the pages come out exactly
+    as from a full second layout."""
     import notespress.build as stages
     from notespress.render import render as real_render
 
     from .conftest import FIXTURES, copy_workspace
     from .pdfcheck import Pdf
 
-    source, ref = (FIXTURES / "mini", "3") if fixture == "mini" else (
-        FIXTURES / "langs", "issue-2")
-    layouts: list[int] = []
+    source, ref = (FIXTURES / "langs", "issue-2") if fixture == "langs-fa" else (
+        FIXTURES / "mini", "3")
+    layouts: list[str] = []
 
     def counting_render(settings):
-        layouts.append(len(settings.html))
+        layouts.append(settings.html)
         return real_render(settings)
 
+    def workspace(name: str) -> Path:
+        root = copy_workspace(source, tmp_path / name)
+        if fixture == "long-lead":  # a lead article that runs on well past the cover
+            lead = root / "issues" / "issue-3" / "01-first.md"
+            lead.write_text(lead.read_text().replace(
+                "The second call comes here",
+                "\n\n".join([LONG_PARAGRAPH] * 19) + "\n\nThe second call comes here"))
+        return root
+
     monkeypatch.setattr("notespress.render.render", counting_render)
-    fast = copy_workspace(source, tmp_path / "fast")
-    result = build(fast, ref, editions=["print"])
+    result = build(workspace("fast"), ref, editions=["print"])
     assert result.pad > 0
     assert len(layouts) == 3  # the whole issue, then the back and the cover alone
-    assert layouts[1] < layouts[0] and layouts[2] < layouts[0]
+    assert len(layouts[1]) < len(layouts[0]) and len(layouts[2]) < len(layouts[0])
+    if fixture == "long-lead":
+        assert "The second call comes here" in layouts[0]
+        assert "The second call comes here" not in layouts[2]
     monkeypatch.setattr(stages, "repad", lambda *args, **kwargs: None)
-    full = copy_workspace(source, tmp_path / "full")
-    slow = build(full, ref, editions=["print"])
+    slow = build(workspace("full"), ref, editions=["print"])
     assert slow.pad == result.pad
     fast_pdf, slow_pdf = Pdf(result.output("print").path), Pdf(slow.output("print").path)
     assert fast_pdf.raw_pages == slow_pdf.raw_pages
@@ -163,3 +180,25 @@ def test_editions_made_side_by_side_equal_those_made_one_after_another(
                                        ignore=shutil.ignore_patterns("build")))
     build(serial_root, "3")
     assert pdf_bytes(serial_root) == parallel
+
+
+def test_cached_page_references_write_the_same_bytes(mini: Path) -> None:
+    """The speed-up around pydyf's page references is in effect while writing, is undone
+    after, and changes no byte of a tagged PDF."""
+    import pydyf
+
+    from notespress.build import lay_out, load
+    from notespress.render import _cached_page_references
+
+    pub, issue = load(mini, "3")
+    _, rendered = lay_out(pub, issue, 0, strict=False)
+    options = {"pdf_identifier": b"0" * 16, "pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+    plain = rendered.document.write_pdf(**options)
+    original = pydyf.PDF.__dict__["page_references"]
+    with _cached_page_references():
+        assert pydyf.PDF.__dict__["page_references"] is not original
+        cached = rendered.document.write_pdf(**options)
+    assert pydyf.PDF.__dict__["page_references"] is original
+    assert cached == plain
+    root = PdfReader(io.BytesIO(cached)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and len(root["/StructTreeRoot"]["/ParentTree"]["/Nums"]) > 2

@@ -151,19 +151,22 @@ def page_geometry(issue: Issue) -> dict[str, Any]:
 
 
 def assemble(pub: Publication, issue: Issue, pad: int = 0, part: str = "all",
-             toc_pages: dict[str, int] | None = None, first_page: int = 1) -> Assembled:
+             toc_pages: dict[str, int] | None = None, first_page: int = 1,
+             lead_blocks: int | None = None) -> Assembled:
     """Render the main layout with the issue's data into one HTML document.
 
     `pad` pages are added before the platform, so that the page count can be made a multiple
     of 4 for printing. `part` lays out only the "cover" (with the contents' page numbers given
-    in `toc_pages`) or the "back" (padding, platform, colophon, from page `first_page`).
+    in `toc_pages`, and of the lead article only its first `lead_blocks` blocks when given)
+    or the "back" (padding, platform, colophon, from page `first_page`).
     """
     env = make_environment(pub.root)
     platform = load_platform(pub, issue.lang)
     context: dict[str, Any] = {
         "pub": pub,
         "issue": issue,
-        "articles": [_article_view(a) for a in issue.articles],
+        "articles": [_article_view(a, lead_blocks if part == "cover" and i == 0 else None)
+                     for i, a in enumerate(issue.articles)],
         "platform": _platform_view(platform) if platform else None,
         "strings": load_strings(pub.root, issue.lang),
         "page": page_geometry(issue),
@@ -226,9 +229,12 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
     return found
 
 
-def _article_view(article) -> dict[str, Any]:
+def _article_view(article, blocks: int | None = None) -> dict[str, Any]:
     view = dict(article.__dict__)
-    view["html"] = Markup(article.html)
+    html = article.html
+    if blocks is not None and 0 < blocks < len(article.block_ends):
+        html = html[:article.block_ends[blocks - 1]]
+    view["html"] = Markup(html)
     view["dir"] = "rtl" if is_rtl(article.lang) else "ltr"
     return view
 

@@ -40,7 +40,7 @@ WORDS = (
     "organisation", "internationalism", "revolution", "history", "lesson", "question",
     "answer",
 )
-WORDS_PER_PAGE = 620
+WORDS_PER_PAGE = 505
 
 
 def _sentence(rng: random.Random) -> str:

@@ -127,8 +127,14 @@ def repad(pub: Publication, issue: Issue, rendered: Rendered, guess: int, pad: i
     toc = {a.slug: where[a.slug] + 1 for a in issue.articles}
     toc["platform"] = front + pad + 1
     _, back = lay_out(pub, issue, pad, strict, part="back", first_page=front + 1)
-    _, cover = lay_out(pub, issue, pad, strict, part="cover", toc_pages=toc)
-    same_cover = set(cover.document.pages[0].anchors) == set(pages[0].anchors)
+    # Of the lead article, only what fits on the cover page is needed, and one block more
+    # so that the page breaks where it did.
+    on_cover = _lead_blocks_on_first_page(rendered, issue)
+    _, cover = lay_out(pub, issue, pad, strict, part="cover", toc_pages=toc,
+                       lead_blocks=on_cover + 1 if on_cover else None)
+    same_cover = (set(cover.document.pages[0].anchors) == set(pages[0].anchors)
+                  and _page_signature(cover.document.pages[0])
+                  == _page_signature(pages[0]))
     if back.pages != pad + back_pages or not same_cover:
         return None
     document = rendered.document.copy(
@@ -136,6 +142,35 @@ def repad(pub: Publication, issue: Issue, rendered: Rendered, guess: int, pad: i
     problems = rendered.problems + cover.problems + back.problems
     return assemble(pub, issue, pad=pad), RenderedDocument(document=document,
                                                            problems=problems)
+
+
+def _boxes(box: Any) -> Iterable[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _lead_blocks_on_first_page(rendered: Rendered, issue: Issue) -> int | None:
+    """How many of the lead article's top-level blocks are (at least partly) on page 1."""
+    boxes = list(_boxes(rendered.document.pages[0]._page_box))
+    body = next((b.element for b in boxes if getattr(b, "element", None) is not None
+                 and "article-body" in (b.element.get("class") or "").split()), None)
+    if body is None or not issue.articles:
+        return None
+    blocks = list(body)
+    if len(blocks) != len(issue.articles[0].block_ends):
+        return None
+    seen = {id(getattr(b, "element", None)) for b in boxes}
+    shown = [index for index, block in enumerate(blocks) if id(block) in seen]
+    return shown[-1] + 1 if shown else None
+
+
+def _page_signature(page: Any) -> list[tuple[str, str, int, int]]:
+    """The text on a page and where it stands, without the contents' page numbers and
+    leaders (generated after the links)."""
+    return [(box.element_tag, box.text, round(box.position_x), round(box.position_y))
+            for box in _boxes(page._page_box)
+            if hasattr(box, "text") and not str(box.element_tag).endswith("::after")]
 
 
 def build_settings(editions: Iterable[str] | None, write_html: bool) -> dict[str, object]:
@@ -166,7 +201,6 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
                 Output(out_dir / o["file"], o["kind"], o.get("pages"), o.get("note", ""))
                 for o in cached))
     from .assemble import page_geometry
-    from .editions import page_count
     from .typography import is_rtl
 
     pub, issue = load(root, issue_ref)
@@ -220,8 +254,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             problems += [p for p in written if p not in problems]
         _raise_errors(problems, strict)
         for made, _ in made_all:
-            for kind, path, note in made:
-                pages = page_count(path) if kind == "booklet" else rendered.pages
+            for kind, path, pages, note in made:
                 stage(kind, path, pages, note)
         if write_html:
             html_path = tmp / "issue.html"
@@ -287,7 +320,8 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
     return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
 
 
-Made = tuple[list[tuple[str, Path, str]], list[Problem]]  # (kind, file, note); problems
+# what a task made, as (kind, file, page count, note), and the problems it met
+Made = tuple[list[tuple[str, Path, int, str]], list[Problem]]
 
 
 def _print_task(rendered: Rendered, tmp: Path, identifier: bytes, bleed: float,
@@ -301,15 +335,16 @@ def _print_task(rendered: Rendered, tmp: Path, identifier: bytes, bleed: float,
     # Tags serve readers on screens (the screen edition has them); a printer needs none.
     problems = write_pdf(rendered, printed, identifier=identifier, tags=False,
                          finisher=print_finisher(bleed))
-    made = [("print", printed, "")] if "print" in wanted else []
+    pages = rendered.pages
+    made = [("print", printed, pages, "")] if "print" in wanted else []
     if "booklet" in wanted:
         sheets = impose(printed, tmp / "booklet.pdf", creep_mm=creep_mm, rtl=rtl)
-        made.append(("booklet", tmp / "booklet.pdf",
+        made.append(("booklet", tmp / "booklet.pdf", 2 * sheets,
                      f"{sheets} sheet{'s' if sheets > 1 else ''}: print double-sided, flip on "
                      "short edge, then fold and staple"))
     if "grayscale" in wanted:
         make_grayscale(printed, tmp / "grayscale.pdf")
-        made.append(("grayscale", tmp / "grayscale.pdf", ""))
+        made.append(("grayscale", tmp / "grayscale.pdf", pages, ""))
     return made, problems
 
 
@@ -320,7 +355,7 @@ def _screen_task(rendered: Rendered, target: Path, identifier: bytes,
 
     problems = write_pdf(rendered, target, identifier=identifier, tags=True,
                          finisher=screen_finisher(images))
-    return [("screen", target, "")], problems
+    return [("screen", target, rendered.pages, "")], problems
 
 
 # What the forked workers of _run_tasks inherit: the laid-out document cannot be pickled.

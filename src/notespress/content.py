@@ -31,6 +31,7 @@ class Article:
     summary: str
     html: str
     images: tuple[ImageRef, ...] = ()
+    block_ends: tuple[int, ...] = ()  # where each top-level block ends in `html`
 
 
 @dataclass(frozen=True)
@@ -200,5 +201,5 @@ def _load_article(path: Path, folder: Path, issue_lang: str,
     if any(p.severity == "error" for p in problems.items):
         return None, found
     article = Article(path=path, slug=slug, title=title, lang=lang, html=rendered.html,
-                      images=tuple(rendered.images), **fields)
+                      images=tuple(rendered.images), block_ends=rendered.block_ends, **fields)
     return article, found

@@ -196,9 +196,3 @@ def _xmp_date(pdf_date: str) -> str:
 def _uuid_from(info: dict[str, str]) -> str:
     digest = hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()
     return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
-
-
-def page_count(path: Path) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(path).pages)

@@ -104,6 +104,8 @@ class Rendered:
     html: str
     images: list[ImageRef] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # where each top-level block (paragraph, heading, figure, list...) ends in `html`
+    block_ends: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,29 @@ def render_markdown(body: str, source: Source) -> Rendered:
     for token in tokens:
         if token.type == "inline":
             _check_links(token, source, result, line_of(token))
-    result.html = md.renderer.render(tokens, md.options, env)
+    blocks = [md.renderer.render(group, md.options, env) for group in _top_level(tokens)]
+    result.html = "".join(blocks)
+    ends, end = [], 0
+    for block in blocks:
+        end += len(block)
+        ends.append(end)
+    result.block_ends = tuple(ends)
     return result
+
+
+def _top_level(tokens: list[Token]) -> list[list[Token]]:
+    """The tokens grouped by top-level block: rendered one by one and joined, they give the
+    same HTML as all at once."""
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        current.append(token)
+        if token.level == 0 and token.nesting <= 0:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _check_footnotes(body: str, env: dict, source: Source, result: Rendered) -> None:

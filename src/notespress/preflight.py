@@ -17,8 +17,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-
 from .errors import display_path
 
 CSS_PX_PER_IN = 96
@@ -383,10 +381,14 @@ def pdf_text(pdf: Path) -> str:
         done = subprocess.run([tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True)
         if done.returncode == 0:
             return done.stdout.decode("utf-8", "replace")
+    from pypdf import PdfReader
+
     return "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
 
 
 def check_fonts(pdf: Path, label: str) -> list[Finding]:
+    from pypdf import PdfReader
+
     reader = PdfReader(pdf)
     findings: list[Finding] = []
     seen: set[str] = set()
@@ -431,6 +433,8 @@ def check_page_counts(outputs: dict[str, Path], print_pages: int) -> list[Findin
         findings.append(Finding("error", "page-count", f"{print_pages} pages: a folded and "
                                 "stapled issue needs a multiple of 4"))
     if "booklet" in outputs:
+        from pypdf import PdfReader
+
         sides = len(PdfReader(outputs["booklet"]).pages)
         if sides * 2 != print_pages:
             findings.append(Finding("error", "page-count", f"the booklet has {sides} sides for "
