@@ -373,14 +373,16 @@ def _run_tasks(tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]], shared: 
                ) -> list[Made]:
     """Run `function(shared, *args)` for each task, in order; side by side, in forked
     processes that inherit `shared`, when there are cores for it."""
+    import multiprocessing
     import threading
 
     global _FORKED
     workers = min(os.cpu_count() or 1, len(tasks))
-    # forking is safe only in a process with no other threads (a server in the tests, say)
-    if workers < 2 or threading.active_count() > 1 or os.environ.get("NOTESPRESS_SERIAL"):
+    # forking is safe only in a process with no other threads (a server in the tests, say),
+    # and only where the system forks (not on Windows)
+    if (workers < 2 or threading.active_count() > 1 or os.environ.get("NOTESPRESS_SERIAL")
+            or "fork" not in multiprocessing.get_all_start_methods()):
         return [function(shared, *args) for function, args in tasks]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _FORKED = (shared, tasks)
