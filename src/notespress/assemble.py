@@ -8,6 +8,7 @@ can also extend a built-in one as ``default/<name>``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import traceback
 from dataclasses import dataclass
@@ -55,7 +56,13 @@ def layout_dirs(root: Path) -> list[Path]:
 
 
 def make_environment(root: Path) -> jinja2.Environment:
-    dirs = layout_dirs(root)
+    """The Jinja environment of a workspace's layouts. One per set of layout folders for the
+    life of the process: templates are compiled once, and reloaded when their file changes."""
+    return _environment(tuple(layout_dirs(root)))
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(d) for d in dirs]),
         jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default_layouts()))}),
@@ -102,14 +109,26 @@ def long_date(value: dt.date, lang: str = "en", day: bool = False) -> str:
 
 def load_strings(root: Path, lang: str) -> dict[str, str]:
     """The layouts' own words in `lang`, falling back to English word by word."""
-    strings: dict[str, str] = {}
+    files = []
     for code in ("en", lang.split("-")[0], lang):
         for folder in reversed(layout_dirs(root)):
             path = folder / "strings" / f"{code}.yaml"
-            if path.is_file():
-                doc = parse_yaml(read_text(path), path)
-                strings.update({str(k): str(v) for k, v in doc.data.items()})
-    return strings
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            files.append((path, stat.st_size, stat.st_mtime_ns))
+    return dict(_read_strings(tuple(files)))
+
+
+@functools.lru_cache(maxsize=32)
+def _read_strings(files: tuple[tuple[Path, int, int], ...]) -> tuple[tuple[str, str], ...]:
+    """The words of these files (each with its size and time, so that an edit is read)."""
+    strings: dict[str, str] = {}
+    for path, _, _ in files:
+        doc = parse_yaml(read_text(path), path)
+        strings.update({str(k): str(v) for k, v in doc.data.items()})
+    return tuple(strings.items())
 
 
 def load_platform(pub: Publication, lang: str) -> Platform | None:

@@ -439,7 +439,9 @@ def build_all(root: Path, *, force: bool = False, jobs: int | None = None,
             if progress:
                 progress(name, index, len(names))
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(names))) as pool:
+        # each worker already keeps a core busy: its editions are made one after another
+        with ProcessPoolExecutor(max_workers=min(jobs, len(names)),
+                                 initializer=_serial_editions) as pool:
             futures = [pool.submit(_build_one, (str(root), name, force)) for name in names]
             for index, future in enumerate(as_completed(futures), start=1):
                 name, outcome = future.result()
@@ -447,6 +449,10 @@ def build_all(root: Path, *, force: bool = False, jobs: int | None = None,
                 if progress:
                     progress(name, index, len(names))
     return [(name, results[name]) for name in names]
+
+
+def _serial_editions() -> None:
+    os.environ["NOTESPRESS_SERIAL"] = "1"
 
 
 def _raise_errors(problems: list[Problem], strict: bool) -> None:
