@@ -188,6 +188,22 @@ def _bench_all(folder: Path, count: int) -> dict[str, float]:
             "speedup": timings["one_process"] / timings["parallel"]}
 
 
+def _exponent(rows: list[dict]) -> float | None:
+    """k in time ~ pages^k for the cold build: a least-squares fit in log-log over the issues
+    of 24 pages and more (below that, fixed costs dominate), or over all when too few."""
+    fitted = [r for r in rows if r["target_pages"] >= 24]
+    if len({r["pages"] for r in fitted}) < 2:
+        fitted = rows
+    if len({r["pages"] for r in fitted}) < 2:
+        return None
+    xs = [math.log(r["pages"]) for r in fitted]
+    ys = [math.log(r["b_seconds"]) for r in fitted]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    slope = (sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+             / sum((x - mx) ** 2 for x in xs))
+    return round(slope, 3)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m notespress.bench",
                                      description=__doc__.split("\n\n")[0])
@@ -239,11 +255,7 @@ def main(argv: list[str] | None = None) -> None:
                      "peak_worker_mb_b": round(peak_worker, 1),
                      "samples": {c: [round(x["seconds"], 3) for x in samples[(size, c)]]
                                  for c in "abcd"}})
-    exponent = None
-    if len(rows) >= 2 and rows[0]["pages"] != rows[-1]["pages"]:
-        first, last = rows[0], rows[-1]
-        exponent = round(math.log(last["b_seconds"] / first["b_seconds"])
-                         / math.log(last["pages"] / first["pages"]), 3)
+    exponent = _exponent(rows)
     report = {"machine": {"python": platform.python_version(), "system": platform.platform(),
                           "processor": platform.processor() or platform.machine(),
                           "cpus": __import__("os").cpu_count()},
@@ -260,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{row['c_over_a']:>6.2f} {row['d_over_a']:>6.2f} {row['peak_mb_b']:>8.0f} "
               f"{row['peak_worker_mb_b']:>9.0f}")
     if exponent is not None:
-        print(f"time grows as pages^{exponent} (cold build)")
+        print(f"time grows as pages^{exponent} (cold build, fitted from 24 pages up)")
     if "build_all" in report:
         every = report["build_all"]
         print(f"build --all, {every['issues']} stale issues: {every['one_process']:.2f} s in one "
