@@ -144,15 +144,11 @@ def repad(pub: Publication, issue: Issue, rendered: Rendered, guess: int, pad: i
                                                            problems=problems)
 
 
-def _boxes(box: Any) -> Iterable[Any]:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child)
-
-
 def _lead_blocks_on_first_page(rendered: Rendered, issue: Issue) -> int | None:
     """How many of the lead article's top-level blocks are (at least partly) on page 1."""
-    boxes = list(_boxes(rendered.document.pages[0]._page_box))
+    from .preflight import walk_boxes
+
+    boxes = [box for box, _ in walk_boxes(rendered.document.pages[0]._page_box)]
     body = next((b.element for b in boxes if getattr(b, "element", None) is not None
                  and "article-body" in (b.element.get("class") or "").split()), None)
     if body is None or not issue.articles:
@@ -168,8 +164,10 @@ def _lead_blocks_on_first_page(rendered: Rendered, issue: Issue) -> int | None:
 def _page_signature(page: Any) -> list[tuple[str, str, int, int]]:
     """The text on a page and where it stands, without the contents' page numbers and
     leaders (generated after the links)."""
+    from .preflight import walk_boxes
+
     return [(box.element_tag, box.text, round(box.position_x), round(box.position_y))
-            for box in _boxes(page._page_box)
+            for box, _ in walk_boxes(page._page_box)
             if hasattr(box, "text") and not str(box.element_tag).endswith("::after")]
 
 

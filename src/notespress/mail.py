@@ -268,18 +268,16 @@ def _template(env: jinja2.Environment, name: str, lang: str) -> jinja2.Template:
 
 
 class MailLayouts:
-    """The Jinja environments and the layouts' words, made once for a whole mailing."""
+    """The Jinja environments (HTML, and plain text without escaping), made once for a whole
+    mailing; the layouts' words are cached by load_strings itself."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.html = make_environment(root)
         self.text = self.html.overlay(autoescape=False)
-        self._strings: dict[str, dict[str, str]] = {}
 
     def strings(self, lang: str) -> dict[str, str]:
-        if lang not in self._strings:
-            self._strings[lang] = load_strings(self.root, lang)
-        return self._strings[lang]
+        return load_strings(self.root, lang)
 
 
 def compose(pub: Publication, issue: Issue, settings: MailSettings, edition: Edition,

@@ -6,6 +6,7 @@ shown as text. Every image and relative link is checked against the issue folder
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -140,11 +141,7 @@ def render_markdown(body: str, source: Source) -> Rendered:
             _check_links(token, source, result, line_of(token))
     blocks = [md.renderer.render(group, md.options, env) for group in _top_level(tokens)]
     result.html = "".join(blocks)
-    ends, end = [], 0
-    for block in blocks:
-        end += len(block)
-        ends.append(end)
-    result.block_ends = tuple(ends)
+    result.block_ends = tuple(itertools.accumulate(len(block) for block in blocks))
     return result
 
 

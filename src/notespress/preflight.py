@@ -46,10 +46,10 @@ class Finding:
 # ------------------------------------------------------------------ walking the layout
 
 
-def _walk(box: Any, ancestors: tuple[Any, ...] = ()) -> Any:
+def walk_boxes(box: Any, ancestors: tuple[Any, ...] = ()) -> Any:
     yield box, ancestors
     for child in getattr(box, "children", None) or ():
-        yield from _walk(child, (*ancestors, box))
+        yield from walk_boxes(child, (*ancestors, box))
 
 
 def _section_of(ancestors: tuple[Any, ...], box: Any = None) -> str | None:
@@ -89,7 +89,7 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
         safe = tuple(v + s * SAFE_INSET_PT / PT_PER_PX
                      for v, s in zip(trim, (1, 1, -1, -1), strict=True))
         blocks: list[tuple[Any, tuple[Any, ...]]] = []
-        for box, ancestors in _walk(page_box):
+        for box, ancestors in walk_boxes(page_box):
             kind = type(box).__name__
             section = _section_of(ancestors, box)
             where = ctx.sections.get(section or "", None)
@@ -140,7 +140,7 @@ def printed_widths(document: Any, root: Path) -> dict[str, float]:
 
     widths: dict[str, float] = {}
     for page in document.pages:
-        for box, _ in _walk(page._page_box):
+        for box, _ in walk_boxes(page._page_box):
             if type(box).__name__ in ("BlockReplacedBox", "InlineReplacedBox"):
                 element = getattr(box, "element", None)
                 src = real_uri(element.get("src", "") if element is not None else "", root)
@@ -155,7 +155,7 @@ def _inside(rect: tuple[float, ...], area: tuple[float, ...]) -> bool:
 
 
 def _text_of(box: Any) -> str:
-    return "".join(getattr(b, "text", "") for b, _ in _walk(box))
+    return "".join(getattr(b, "text", "") for b, _ in walk_boxes(box))
 
 
 def _is_leaf_block(box: Any) -> bool:
