@@ -202,3 +202,58 @@ def test_cached_page_references_write_the_same_bytes(mini: Path) -> None:
     assert cached == plain
     root = PdfReader(io.BytesIO(cached)).trailer["/Root"]
     assert "/StructTreeRoot" in root and len(root["/StructTreeRoot"]["/ParentTree"]["/Nums"]) > 2
+
+
+def test_streams_are_compressed_at_level_6_and_say_the_same(mini: Path) -> None:
+    """pydyf compresses at level 9; notespress writes at zlib's default level, which is 4
+    times faster: the streams hold the same content, and pydyf is left as it was."""
+    import zlib
+
+    import pydyf
+
+    from notespress.build import lay_out, load
+    from notespress.render import _flate_level
+
+    pub, issue = load(mini, "3")
+    _, rendered = lay_out(pub, issue, 0, strict=False)
+    options = {"pdf_identifier": b"0" * 16}
+    plain = rendered.document.write_pdf(**options)
+    with _flate_level():
+        assert pydyf.zlib is not zlib
+        ours = rendered.document.write_pdf(**options)
+    assert pydyf.zlib is zlib
+    assert ours != plain
+
+    def contents(data: bytes) -> list[bytes]:
+        return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(data)).pages]
+
+    assert contents(ours) == contents(plain)
+    first = PdfReader(io.BytesIO(ours)).pages[0]["/Contents"].get_object()
+    raw = first._data  # the stream as written: level 6 is how zlib compresses it by default
+    assert raw == zlib.compress(zlib.decompress(raw), 6)
+
+
+def _pid_task(shared: str, fail: str) -> tuple[str, int]:
+    from notespress.errors import NotespressError, Problem
+
+    if fail == "problem":
+        raise NotespressError(Problem(Path("issues/x/a.md"), "a problem in a child", 7))
+    if fail == "die":
+        os._exit(3)
+    return shared, os.getpid()
+
+
+def test_editions_forked_report_back_their_results_and_errors() -> None:
+    from notespress.build import _run_tasks
+    from notespress.errors import NotespressError
+
+    results = _run_tasks([(_pid_task, ("",)), (_pid_task, ("",))], "shared")
+    assert [shared for shared, _ in results] == ["shared", "shared"]
+    if (os.cpu_count() or 1) > 1:  # the first in a forked process, the last in this one
+        assert results[0][1] != os.getpid() and results[1][1] == os.getpid()
+    with pytest.raises(NotespressError) as caught:
+        _run_tasks([(_pid_task, ("problem",)), (_pid_task, ("",))], "shared")
+    assert str(caught.value) == "issues/x/a.md:7: a problem in a child"
+    if (os.cpu_count() or 1) > 1:
+        with pytest.raises(NotespressError, match="ended with code 3"):
+            _run_tasks([(_pid_task, ("die",)), (_pid_task, ("",))], "shared")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .content import resolve_issue
 from .errors import NotespressError, Problem
-from .manifest import hash_inputs, read_manifest, up_to_date, write_manifest
+from .manifest import Inputs, hash_inputs, read_manifest, up_to_date, write_manifest
 from .production import EDITIONS
 
 if TYPE_CHECKING:  # the stages are imported when a build really runs: a build with nothing
@@ -198,6 +198,16 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
             return BuildResult(issue=None, up_to_date=True, outputs=tuple(
                 Output(out_dir / o["file"], o["kind"], o.get("pages"), o.get("note", ""))
                 for o in cached))
+    from .render import no_cyclic_gc
+
+    with no_cyclic_gc():  # from the reading to the last edition written
+        return _build(root, issue_ref, out_dir, previous, inputs, editions=editions,
+                      write_html=write_html, strict=strict, preflight=preflight)
+
+
+def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
+           inputs: Inputs, *, editions: tuple[str, ...] | None, write_html: bool,
+           strict: bool, preflight: bool) -> BuildResult:
     from .assemble import page_geometry
     from .typography import is_rtl
 
@@ -356,41 +366,66 @@ def _screen_task(rendered: Rendered, target: Path, identifier: bytes,
     return [("screen", target, rendered.pages, "")], problems
 
 
-# What the forked workers of _run_tasks inherit: the laid-out document cannot be pickled.
-_FORKED: tuple[Any, list[tuple[Callable[..., Any], tuple[Any, ...]]]] | None = None
-
-
-def _forked_task(index: int) -> Made:
-    assert _FORKED is not None
-    shared, tasks = _FORKED
-    function, args = tasks[index]
-    return function(shared, *args)
-
-
 def _run_tasks(tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]], shared: Any
                ) -> list[Made]:
-    """Run `function(shared, *args)` for each task, in order; side by side, in forked
-    processes that inherit `shared`, when there are cores for it."""
+    """Run `function(shared, *args)` for each task; when there are cores for it, side by side:
+    the last in this process, each of the others in a forked process that inherits `shared`
+    (a laid-out document cannot be pickled) and sends back what it made."""
     import multiprocessing
     import threading
 
-    global _FORKED
-    workers = min(os.cpu_count() or 1, len(tasks))
     # forking is safe only in a process with no other threads (a server in the tests, say),
     # and only where the system forks (not on Windows)
-    if (workers < 2 or threading.active_count() > 1 or os.environ.get("NOTESPRESS_SERIAL")
+    if (len(tasks) < 2 or len(tasks) > (os.cpu_count() or 1) or threading.active_count() > 1
+            or os.environ.get("NOTESPRESS_SERIAL")
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [function(shared, *args) for function, args in tasks]
-    from concurrent.futures import ProcessPoolExecutor
-
-    _FORKED = (shared, tasks)
+    context = multiprocessing.get_context("fork")
+    children = []
+    for function, args in tasks[:-1]:
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_forked_task, args=(sender, function, shared, args),
+                                daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver))
+    function, args = tasks[-1]
     try:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_forked_task, index) for index in range(len(tasks))]
-            return [future.result() for future in futures]
+        last = function(shared, *args)
     finally:
-        _FORKED = None
+        results = [_forked_result(child, receiver) for child, receiver in children]
+    outcomes = []
+    for ok, value in results:
+        if not ok:
+            raise value
+        outcomes.append(value)
+    return [*outcomes, last]
+
+
+def _forked_task(sender: Any, function: Callable[..., Any], shared: Any,
+                 args: tuple[Any, ...]) -> None:
+    try:
+        outcome: tuple[bool, Any] = (True, function(shared, *args))
+    except BaseException as exc:  # sent to the parent, which raises it
+        outcome = (False, exc)
+    try:
+        sender.send(outcome)
+    except Exception:  # an exception that cannot be pickled: its words are sent
+        error = outcome[1]
+        sender.send((False, NotespressError(Problem(None, f"{type(error).__name__}: {error}"))))
+    sender.close()
+
+
+def _forked_result(child: Any, receiver: Any) -> tuple[bool, Any]:
+    try:
+        return receiver.recv()
+    except EOFError:  # the process died without a word (killed, out of memory)
+        child.join()
+        return (False, NotespressError(Problem(
+            None, f"a process writing an edition ended with code {child.exitcode}")))
+    finally:
+        receiver.close()
+        child.join()
 
 
 def screen_images(issue: Issue, rendered: Rendered, root: Path) -> ScreenImages:

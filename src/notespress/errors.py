@@ -48,6 +48,10 @@ class NotespressError(Exception):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[NotespressError], tuple[list[Problem]]]:
+        # from a forked process to its parent with every problem whole
+        return (NotespressError, (self.problems,))
+
 
 class Problems:
     """A collector: stages add what they find and raise once at the end."""
