@@ -126,7 +126,7 @@ LONG_PARAGRAPH = ("Delegates from every shift reported on the speed-up of the li
                   "overtime that management wants to impose before the winter. ") * 3
 
 
-@pytest.mark.parametrize("fixture", ["mini", "langs-fa", "long-lead"])
+@pytest.mark.parametrize("fixture", ["mini", "langs-fa", "long-lead", "long-lead-no-graft"])
 def test_repadding_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: Path,
                                                         monkeypatch) -> None:
     """With the padding wrong, the cover and the back are laid out again, not the articles
@@ -148,7 +148,7 @@ def test_repadding_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: 
 
     def workspace(name: str) -> Path:
         root = copy_workspace(source, tmp_path / name)
-        if fixture == "long-lead":  # a lead article that runs on well past the cover
+        if fixture.startswith("long-lead"):  # a lead article that runs on well past the cover
             lead = root / "issues" / "issue-3" / "01-first.md"
             lead.write_text(lead.read_text().replace(
                 "The second call comes here",
@@ -156,19 +156,69 @@ def test_repadding_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: 
         return root
 
     monkeypatch.setattr("notespress.render.render", counting_render)
-    result = build(workspace("fast"), ref, editions=["print"])
+    if fixture.endswith("no-graft"):  # as when the new cover fills other space than the old
+        monkeypatch.setattr(stages, "_with_cover_of", lambda *args: None)
+    result = build(workspace("fast"), ref, editions=["print", "screen"])
     assert result.pad > 0
-    assert len(layouts) == 3  # the whole issue, then the back and the cover alone
-    assert len(layouts[1]) < len(layouts[0]) and len(layouts[2]) < len(layouts[0])
-    if fixture == "long-lead":
+    # the whole issue, then the back and the cover alone (and, when the new cover cannot be
+    # put in the old first page, the cover with what the first page holds of the lead)
+    assert len(layouts) == (4 if fixture.endswith("no-graft") else 3)
+    assert all(len(layout) < len(layouts[0]) for layout in layouts[1:])
+    if fixture.startswith("long-lead"):
         assert "The second call comes here" in layouts[0]
-        assert "The second call comes here" not in layouts[2]
+        assert all("The second call comes here" not in layout for layout in layouts[2:])
     monkeypatch.setattr(stages, "repad", lambda *args, **kwargs: None)
-    slow = build(workspace("full"), ref, editions=["print"])
+    slow = build(workspace("full"), ref, editions=["print", "screen"])
     assert slow.pad == result.pad
     fast_pdf, slow_pdf = Pdf(result.output("print").path), Pdf(slow.output("print").path)
     assert fast_pdf.raw_pages == slow_pdf.raw_pages
     assert fast_pdf.outline() == slow_pdf.outline()
+    # drawn alike, to the last operator, and tagged alike for screen readers
+    for kind in ("print", "screen"):
+        fast_pages = PdfReader(result.output(kind).path).pages
+        slow_pages = PdfReader(slow.output(kind).path).pages
+        assert [p.get_contents().get_data() for p in fast_pages] == [
+            p.get_contents().get_data() for p in slow_pages]
+    assert tag_tree(result.output("screen").path) == tag_tree(slow.output("screen").path)
+
+
+def test_a_cover_that_fills_other_space_is_not_put_in(mini: Path) -> None:
+    from notespress.build import _with_cover_of, lay_out, load
+
+    pub, issue = load(mini, "3")
+    _, whole = lay_out(pub, issue, 0, strict=False)
+    toc = {a.slug: 2 for a in issue.articles} | {"platform": 5}
+    _, cover = lay_out(pub, issue, 0, False, part="cover", toc_pages=toc, lead_blocks=1)
+    grafted = _with_cover_of(whole.document.pages[0], cover.document.pages[0])
+    assert grafted is not None and set(grafted.anchors) == set(whole.document.pages[0].anchors)
+    # page numbers so long that the contents' lines wrap: the cover grows
+    _, taller = lay_out(pub, issue, 0, False, part="cover", lead_blocks=1,
+                        toc_pages={slug: 10 ** 40 for slug in toc})
+    assert _with_cover_of(whole.document.pages[0], taller.document.pages[0]) is None
+
+
+def tag_tree(path: Path) -> list[tuple[int, str, str]]:
+    """The structure tree of a tagged PDF: depth, role, and the text of its marked content's
+    page and ids (object numbers left out)."""
+    reader = PdfReader(path)
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    found: list[tuple[int, str, str]] = []
+
+    def walk(node, depth: int) -> None:
+        node = node.get_object()
+        if isinstance(node, int):
+            found.append((depth, "MCID", str(node)))
+            return
+        role = str(node.get("/S", node.get("/Type", "")))
+        page = node.get("/Pg")
+        where = str(page_index.get(page.idnum)) if page is not None else ""
+        found.append((depth, role, where))
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid, depth + 1)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], 0)
+    return found
 
 
 def test_editions_made_side_by_side_equal_those_made_one_after_another(

@@ -127,21 +127,61 @@ def repad(pub: Publication, issue: Issue, rendered: Rendered, guess: int, pad: i
     toc = {a.slug: where[a.slug] + 1 for a in issue.articles}
     toc["platform"] = front + pad + 1
     _, back = lay_out(pub, issue, pad, strict, part="back", first_page=front + 1)
-    # Of the lead article, only what fits on the cover page is needed, and one block more
-    # so that the page breaks where it did.
-    on_cover = _lead_blocks_on_first_page(rendered, issue)
-    _, cover = lay_out(pub, issue, pad, strict, part="cover", toc_pages=toc,
-                       lead_blocks=on_cover + 1 if on_cover else None)
-    same_cover = (set(cover.document.pages[0].anchors) == set(pages[0].anchors)
-                  and _page_signature(cover.document.pages[0])
-                  == _page_signature(pages[0]))
-    if back.pages != pad + back_pages or not same_cover:
+    if back.pages != pad + back_pages:
         return None
-    document = rendered.document.copy(
-        [cover.document.pages[0], *pages[1:front], *back.document.pages])
+    # Only the cover's contents change. The cover alone (and one block of the lead article)
+    # is laid out, and put in place of the old one on the first page, when it fills the
+    # same space; else, of the lead article, what fits on the cover page and one block more
+    # (so that the page breaks where it did), checked against the first layout.
+    _, cover = lay_out(pub, issue, pad, strict, part="cover", toc_pages=toc, lead_blocks=1)
+    first_page = _with_cover_of(pages[0], cover.document.pages[0])
+    if first_page is None:
+        on_cover = _lead_blocks_on_first_page(rendered, issue)
+        _, cover = lay_out(pub, issue, pad, strict, part="cover", toc_pages=toc,
+                           lead_blocks=on_cover + 1 if on_cover else None)
+        first_page = cover.document.pages[0]
+        if (set(first_page.anchors) != set(pages[0].anchors)
+                or _page_signature(first_page) != _page_signature(pages[0])):
+            return None
+    document = rendered.document.copy([first_page, *pages[1:front], *back.document.pages])
     problems = rendered.problems + cover.problems + back.problems
     return assemble(pub, issue, pad=pad), RenderedDocument(document=document,
                                                            problems=problems)
+
+
+def _with_cover_of(page: Any, cover_page: Any) -> Any:
+    """`page` (the first page) with the cover section of `cover_page` in place of its own, or
+    None when the two sections do not fill the same space (or are not where expected)."""
+    from weasyprint.document import Page
+
+    def path_to_cover(page_box: Any) -> list[Any] | None:
+        path = [page_box]
+        for tag in ("html", "body"):
+            found = [c for c in path[-1].children if c.element_tag == tag]
+            if len(found) != 1:
+                return None
+            path.append(found[0])
+        covers = [c for c in path[-1].children if "cover" in _classes(c)]
+        return [*path, covers[0]] if len(covers) == 1 else None
+
+    old, new = path_to_cover(page._page_box), path_to_cover(cover_page._page_box)
+    if old is None or new is None:
+        return None
+    place = [(b.position_x, b.position_y, b.margin_width(), b.margin_height())
+             for b in (old[-1], new[-1])]
+    if place[0] != place[1]:
+        return None
+    replacement = new[-1]
+    for parent, child in zip(reversed(old[:-1]), reversed(old[1:]), strict=True):
+        box = parent.copy()  # (not copy_with_children, which changes the old box)
+        box.children = [replacement if c is child else c for c in parent.children]
+        replacement = box
+    return Page(replacement)
+
+
+def _classes(box: Any) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
 
 
 def _lead_blocks_on_first_page(rendered: Rendered, issue: Issue) -> int | None:
