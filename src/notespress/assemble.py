@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import os
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import PAGE_SIZES, Publication
-from .content import Issue
+from .content import Assembled, Issue, Platform
 from .errors import NotespressError, Problem
 from .markup import Source, render_markdown
 from .production import TRIM_POINTS
@@ -28,22 +27,6 @@ from .sources import parse_yaml, read_text
 from .typography import base_lang, is_rtl, local_digits, numerals
 
 MAIN_TEMPLATE = "issue.html"
-
-
-@dataclass(frozen=True)
-class Platform:
-    path: Path
-    lang: str
-    html: str
-
-
-@dataclass(frozen=True)
-class Assembled:
-    html: str
-    base_url: str
-    lang: str
-    title: str
-    platform: Platform | None = None
 
 
 def layout_dirs(root: Path) -> list[Path]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +18,8 @@ from .production import EDITIONS
 
 if TYPE_CHECKING:  # the stages are imported when a build really runs: a build with nothing
     # changed, and `notespress --help`, stay fast
-    from .assemble import Assembled
     from .config import Publication
-    from .content import Issue
+    from .content import Assembled, Issue
     from .editions import ScreenImages
     from .preflight import Finding
     from .render import Rendered
@@ -91,12 +92,15 @@ def font_dirs(root: Path) -> tuple[Path, ...]:
 
 
 def lay_out(pub: Publication, issue: Issue, pad: int, strict: bool,
-            **part: Any) -> tuple[Assembled, Rendered]:
-    from .assemble import assemble
+            assembled: Assembled | None = None, **part: Any) -> tuple[Assembled, Rendered]:
+    """Assemble the issue (unless given `assembled`) and lay it out."""
     from .render import RenderSettings, render
     from .resources import default_fonts, default_layouts
 
-    assembled = assemble(pub, issue, pad=pad, **part)
+    if assembled is None:
+        from .assemble import assemble
+
+        assembled = assemble(pub, issue, pad=pad, **part)
     root = pub.root
     settings = RenderSettings(
         html=assembled.html, base_url=assembled.base_url,
@@ -248,20 +252,16 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
 def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
            inputs: Inputs, *, editions: tuple[str, ...] | None, write_html: bool,
            strict: bool, preflight: bool) -> BuildResult:
-    from .assemble import page_geometry
     from .typography import is_rtl
 
-    pub, issue = load(root, issue_ref)
-    findings: list[Finding] = []
-    wanted = tuple(e for e in EDITIONS if e in (editions or issue.production.editions))
-
-    # The padding pages (before the platform) depend on the page count, known only after
-    # layout. Guess it from the last build: after an edit the count rarely changes, and then
-    # the issue is laid out once. Each padding page is one page, so one layout tells the
-    # count without them, and a wrong guess costs one more layout.
+    # Reading, checking and assembling the issue need none of WeasyPrint, which takes longer
+    # to import than they take: with a core to spare, they are done side by side.
+    prepared, _ = _run_tasks([(_prepare, (root, issue_ref, editions, int(previous.get("pad", 0)))),
+                              (_import_renderer, ())], None)
+    pub, issue, wanted, guess = prepared.pub, prepared.issue, prepared.wanted, prepared.guess
     four = bool(NEEDS_FOUR & set(wanted))
-    guess = int(previous.get("pad", 0)) if four else 0
-    assembled, rendered = lay_out(pub, issue, guess, strict)
+    findings: list[Finding] = []
+    assembled, rendered = lay_out(pub, issue, guess, strict, assembled=prepared.assembled)
     pad = (-(rendered.pages - guess) % 4) if four else 0
     if pad != guess:
         redone = repad(pub, issue, rendered, guess, pad, strict)
@@ -277,7 +277,7 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = output_stem(pub, issue)
-    geometry = page_geometry(issue)
+    geometry = prepared.geometry
     html = assembled.html
     identifier = bytes.fromhex(inputs.digest)[:16]  # from the inputs' content, not the clock
     outputs: list[Output] = []
@@ -324,6 +324,39 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
     warnings = tuple(issue.warnings) + tuple(problems)
     return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings, pad=pad,
                        findings=tuple(findings))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The issue read, checked and assembled, ready to be laid out."""
+
+    pub: Publication
+    issue: Issue
+    wanted: tuple[str, ...]  # the editions to make
+    guess: int  # padding pages assembled
+    assembled: Assembled
+    geometry: dict[str, Any]
+
+
+def _prepare(_: None, root: Path, issue_ref: str, editions: tuple[str, ...] | None,
+             last_pad: int) -> Prepared:
+    from .assemble import assemble, page_geometry
+
+    pub, issue = load(root, issue_ref)
+    wanted = tuple(e for e in EDITIONS if e in (editions or issue.production.editions))
+    # The padding pages (before the platform) depend on the page count, known only after
+    # layout. Guess it from the last build: after an edit the count rarely changes, and then
+    # the issue is laid out once. Each padding page is one page, so one layout tells the
+    # count without them, and a wrong guess costs one more layout (see repad).
+    guess = last_pad if NEEDS_FOUR & set(wanted) else 0
+    return Prepared(pub=pub, issue=issue, wanted=wanted, guess=guess,
+                    assembled=assemble(pub, issue, pad=guess), geometry=page_geometry(issue))
+
+
+def _import_renderer(_: None) -> None:
+    import weasyprint  # noqa: F401
+
+    from . import render  # noqa: F401
 
 
 def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered: Rendered,
@@ -415,12 +448,15 @@ def _run_tasks(tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]], shared: 
     import threading
 
     # forking is safe only in a process with no other threads (a server in the tests, say),
-    # and only where the system forks (not on Windows)
+    # and only on Linux (Windows does not fork; on macOS the system's libraries may not be
+    # used again in a forked process)
     if (len(tasks) < 2 or len(tasks) > (os.cpu_count() or 1) or threading.active_count() > 1
-            or os.environ.get("NOTESPRESS_SERIAL")
+            or os.environ.get("NOTESPRESS_SERIAL") or not sys.platform.startswith("linux")
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [function(shared, *args) for function, args in tasks]
     context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):  # or a child would write their buffers again
+        stream.flush()
     children = []
     for function, args in tasks[:-1]:
         receiver, sender = context.Pipe(duplex=False)
@@ -447,6 +483,8 @@ def _forked_task(sender: Any, function: Callable[..., Any], shared: Any,
     try:
         outcome: tuple[bool, Any] = (True, function(shared, *args))
     except BaseException as exc:  # sent to the parent, which raises it
+        if not isinstance(exc, NotespressError):  # a bug: where it happened, for --debug
+            exc.add_note(f"in a forked process:\n{traceback.format_exc()}")
         outcome = (False, exc)
     try:
         sender.send(outcome)
@@ -462,7 +500,8 @@ def _forked_result(child: Any, receiver: Any) -> tuple[bool, Any]:
     except EOFError:  # the process died without a word (killed, out of memory)
         child.join()
         return (False, NotespressError(Problem(
-            None, f"a process writing an edition ended with code {child.exitcode}")))
+            None, f"a notespress worker process ended with code {child.exitcode} (out of "
+                  "memory?); NOTESPRESS_SERIAL=1 makes the build use one process")))
     finally:
         receiver.close()
         child.join()

@@ -20,6 +20,26 @@ ISSUE_FILE = "issue.yaml"
 
 
 @dataclass(frozen=True)
+class Platform:
+    """The publication's platform, in the issue's language when there is one."""
+
+    path: Path
+    lang: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The issue as one HTML document (made by assemble.py)."""
+
+    html: str
+    base_url: str
+    lang: str
+    title: str
+    platform: Platform | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     path: Path
     slug: str
