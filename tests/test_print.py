@@ -46,6 +46,34 @@ def test_print_edition_has_trim_and_bleed_boxes(mini_built) -> None:
         assert page["MediaBox"] == page["TrimBox"]
 
 
+def test_print_edition_is_untagged_and_the_screen_edition_tagged(mini_built) -> None:
+    """Tags serve readers on screens: the print edition has no structure tree, no PDF/UA
+    claim and no links; the screen edition has them all. Their text is the same."""
+    from pypdf import PdfReader
+
+    _, result = mini_built
+    printed, screen = (PdfReader(result.output(k).path) for k in ("print", "screen"))
+    catalog = printed.trailer["/Root"]
+    assert not {"/StructTreeRoot", "/MarkInfo", "/Metadata"} & set(catalog)
+    for page in printed.pages:
+        assert not {"/StructParents", "/Tabs", "/Annots"} & set(page)
+    expanded = {k: subprocess.run(["qpdf", "--qdf", "--object-streams=disable",
+                                   str(result.output(k).path), "-"],
+                                  capture_output=True, check=True).stdout
+                for k in ("print", "screen")}
+    for word in (b"/StructElem", b"/StructTreeRoot", b"pdfuaid"):
+        assert word not in expanded["print"] and word in expanded["screen"]
+    root = screen.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and "/Metadata" in root
+    assert all("/StructParents" in page for page in screen.pages)
+    assert text_of(result.output("print").path) == text_of(result.output("screen").path)
+
+
+def text_of(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
 def test_bleed_is_configurable(mini: Path) -> None:
     set_config(mini, "bleed", "0.25in")
     result = build(mini, "3", editions=["print"])

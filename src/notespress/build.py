@@ -256,7 +256,8 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
 
     # Reading, checking and assembling the issue need none of WeasyPrint, which takes longer
     # to import than they take: with a core to spare, they are done side by side.
-    prepared, _ = _run_tasks([(_prepare, (root, issue_ref, editions, int(previous.get("pad", 0)))),
+    last_pad = int(previous.get("pad", 0))
+    prepared, _ = _run_tasks([(_prepare, (root, issue_ref, editions, last_pad)),
                               (_import_renderer, ())], None)
     pub, issue, wanted, guess = prepared.pub, prepared.issue, prepared.wanted, prepared.guess
     four = bool(NEEDS_FOUR & set(wanted))
@@ -440,7 +441,7 @@ def _screen_task(rendered: Rendered, target: Path, identifier: bytes,
 
 
 def _run_tasks(tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]], shared: Any
-               ) -> list[Made]:
+               ) -> list[Any]:
     """Run `function(shared, *args)` for each task; when there are cores for it, side by side:
     the last in this process, each of the others in a forked process that inherits `shared`
     (a laid-out document cannot be pickled) and sends back what it made."""
