@@ -193,8 +193,7 @@ def _lead_blocks_on_first_page(rendered: Rendered, issue: Issue) -> int | None:
     from .preflight import walk_boxes
 
     boxes = [box for box, _ in walk_boxes(rendered.document.pages[0]._page_box)]
-    body = next((b.element for b in boxes if getattr(b, "element", None) is not None
-                 and "article-body" in (b.element.get("class") or "").split()), None)
+    body = next((b.element for b in boxes if "article-body" in _classes(b)), None)
     if body is None or not issue.articles:
         return None
     blocks = list(body)
@@ -497,15 +496,17 @@ def _forked_task(sender: Any, function: Callable[..., Any], shared: Any,
 
 def _forked_result(child: Any, receiver: Any) -> tuple[bool, Any]:
     try:
-        return receiver.recv()
+        outcome = receiver.recv()
     except EOFError:  # the process died without a word (killed, out of memory)
-        child.join()
-        return (False, NotespressError(Problem(
-            None, f"a notespress worker process ended with code {child.exitcode} (out of "
-                  "memory?); NOTESPRESS_SERIAL=1 makes the build use one process")))
+        outcome = None
     finally:
         receiver.close()
         child.join()
+    if outcome is None:
+        return (False, NotespressError(Problem(
+            None, f"a notespress worker process ended with code {child.exitcode} (out of "
+                  "memory?); NOTESPRESS_SERIAL=1 makes the build use one process")))
+    return outcome
 
 
 def screen_images(issue: Issue, rendered: Rendered, root: Path) -> ScreenImages:
