@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 from typer.testing import CliRunner
 
 from notespress.build import build
@@ -224,3 +225,56 @@ def test_articles_can_open_on_right_hand_pages(mini: Path) -> None:
     outline = dict(pdf.outline())
     assert outline["The second article"] % 2 == 1  # odd: a right-hand page
     assert len(pdf.pages) % 4 == 0
+
+
+def _pictures(path: Path) -> dict[str, Image.Image]:
+    """The raster pictures of a PDF by their name (once each), as pypdf decodes them."""
+    from pypdf import PdfReader
+
+    found: dict[str, Image.Image] = {}
+    for page in PdfReader(path).pages:
+        for picture in page.images:
+            found.setdefault(picture.name, picture.image)
+    return found
+
+
+def test_screen_edition_resamples_each_picture_from_its_own_file(mini: Path) -> None:
+    """Two different pictures of the same pixel size, and a photo turned by its EXIF
+    orientation: in the screen edition each is its own picture, the photo stands upright, and
+    all are resampled to about 150 dpi at their printed width. The copies kept for the next
+    build give the same bytes."""
+    issue = mini / "issues" / "issue-3"
+    red, blue = Image.new("RGB", (1800, 1100), (200, 30, 30)), Image.new("RGB", (1800, 1100),
+                                                                          (30, 30, 200))
+    red.save(issue / "images" / "red.png")
+    blue.save(issue / "images" / "blue.png")
+    photo = Image.new("RGB", (1600, 1000), (30, 160, 30))
+    exif = photo.getexif()
+    exif[0x0112] = 6  # stored on its side: turn 90 degrees to show it
+    photo.save(issue / "images" / "photo.jpg", exif=exif, quality=90)
+    article = issue / "02-second.md"
+    article.write_text(article.read_text() + "\n\n![Red.](images/red.png)\n\n"
+                       "![Blue.](images/blue.png)\n\n![A photo.](images/photo.jpg)\n")
+    screen = build(mini, "3", editions=["screen"]).output("screen").path
+    pictures = _pictures(screen)
+    by_colour = {}
+    for picture in pictures.values():
+        r, g, b = ImageStat.Stat(picture.convert("RGB")).mean
+        if max(r, g, b) - min(r, g, b) > 100:  # (not the fixture's own gray square)
+            by_colour[max((r, "red"), (g, "green"), (b, "blue"))[1]] = picture
+    assert set(by_colour) == {"red", "green", "blue"}, pictures
+    upright = by_colour["green"]
+    assert upright.height > upright.width  # turned as the print edition shows it
+    printed_px = 150 * 3.6  # no picture is printed wider than the 3.6 in of a column
+    for picture in by_colour.values():
+        assert 100 < picture.width <= printed_px * 1.05
+    first = screen.read_bytes()
+    cache = mini / "build" / ".cache" / "screen-pictures"
+    assert len(list(cache.iterdir())) == 3
+    assert build(mini, "3", editions=["screen"], force=True).output("screen").path \
+        .read_bytes() == first
+    shutil.rmtree(cache)
+    for kept in ("red.png", "blue.png"):  # and made again from the files, the same bytes
+        assert (issue / "images" / kept).is_file()
+    assert build(mini, "3", editions=["screen"], force=True).output("screen").path \
+        .read_bytes() == first

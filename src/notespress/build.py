@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -431,11 +430,12 @@ def _print_task(rendered: Rendered, tmp: Path, identifier: bytes, bleed: float,
 
 def _screen_task(rendered: Rendered, target: Path, identifier: bytes,
                  images: ScreenImages) -> Made:
-    from .editions import screen_finisher
+    from .editions import screen_finisher, screen_pictures
     from .render import write_pdf
 
-    problems = write_pdf(rendered, target, identifier=identifier, tags=True,
-                         finisher=screen_finisher(images))
+    with screen_pictures(images):
+        problems = write_pdf(rendered, target, identifier=identifier, tags=True,
+                             finisher=screen_finisher())
     return [("screen", target, rendered.pages, "")], problems
 
 
@@ -484,6 +484,8 @@ def _forked_task(sender: Any, function: Callable[..., Any], shared: Any,
         outcome: tuple[bool, Any] = (True, function(shared, *args))
     except BaseException as exc:  # sent to the parent, which raises it
         if not isinstance(exc, NotespressError):  # a bug: where it happened, for --debug
+            import traceback
+
             exc.add_note(f"in a forked process:\n{traceback.format_exc()}")
         outcome = (False, exc)
     try:
@@ -510,21 +512,27 @@ def _forked_result(child: Any, receiver: Any) -> tuple[bool, Any]:
 
 
 def screen_images(issue: Issue, rendered: Rendered, root: Path) -> ScreenImages:
-    """Where each picture is printed, so that the screen edition can resample it."""
+    """Each picture of the issue, the widest it is printed, and its file: what the screen
+    edition needs to resample it."""
     from .editions import ScreenImages
-    from .preflight import printed_widths
+    from .preflight import CSS_PX_PER_IN, walk_boxes
+    from .render import real_uri
 
-    widths = printed_widths(rendered.document, root)
-    refs = {ref.path.as_uri(): ref for article in issue.articles for ref in article.images}
-    printed: dict[tuple[int, int], tuple[float, Path]] = {}
-    for src, width in widths.items():
-        ref = refs.get(src)
-        if ref is not None:
-            size = (ref.width, ref.height)
-            widest = max(width, printed.get(size, (0.0, ref.path))[0])
-            printed[size] = (widest, ref.path)
+    files = {ref.path.as_uri(): ref.path for article in issue.articles
+             for ref in article.images}
+    printed: dict[str, tuple[float, Path]] = {}
+    for page in rendered.document.pages:
+        for box, _ in walk_boxes(page._page_box):
+            image, element = getattr(box, "replacement", None), getattr(box, "element", None)
+            if image is None or element is None or not hasattr(image, "mode"):
+                continue  # not a raster picture (an SVG drawing, say)
+            path = files.get(real_uri(element.get("src", ""), root))
+            if path is not None:
+                inches = max(box.width / CSS_PX_PER_IN, printed.get(image.id, (0.0, path))[0])
+                printed[image.id] = (inches, path)
     return ScreenImages(dpi=issue.production.screen_dpi,
-                        jpeg_quality=issue.production.jpeg_quality, printed=printed)
+                        jpeg_quality=issue.production.jpeg_quality, printed=printed,
+                        cache=root / "build" / ".cache" / "screen-pictures")
 
 
 def _build_one(job: tuple[str, str, bool]) -> tuple[str, BuildResult | NotespressError]:

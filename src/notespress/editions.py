@@ -12,12 +12,15 @@ just before they are written, so nothing is parsed back and written twice:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,14 +91,14 @@ class ScreenImages:
 
     dpi: float = 150.0
     jpeg_quality: int = 80
-    # pixel size (width, height) of each picture -> (the widest it is printed, in inches;
-    # its original file)
-    printed: dict[tuple[int, int], tuple[float, Path]] = field(default_factory=dict)
+    # WeasyPrint's id of each picture -> (the widest it is printed, in inches; its file)
+    printed: dict[str, tuple[float, Path]] = field(default_factory=dict)
+    # where resampled copies are kept from one build to the next (None: not kept)
+    cache: Path | None = None
 
 
-def screen_finisher(images: ScreenImages | None = None) -> Finisher:
-    """Every box set to the trim box: what a reader on a screen should see. With `images`,
-    pictures are resampled to about `images.dpi` at their printed size."""
+def screen_finisher() -> Finisher:
+    """Every box set to the trim box: what a reader on a screen should see."""
     import pydyf
 
     def finish(document: Any, pdf: Any) -> None:
@@ -103,48 +106,105 @@ def screen_finisher(images: ScreenImages | None = None) -> Finisher:
             trim = pydyf.Array(_box(page["TrimBox"]))
             for name in ("MediaBox", "CropBox", "BleedBox", "ArtBox", "TrimBox"):
                 page[name] = trim
-        if images is not None:
-            for obj in pdf.objects:
-                if isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/Image":
-                    _resample(obj, images)
 
     return finish
 
 
-def _resample(image: Any, settings: ScreenImages) -> None:
-    """Replace a picture by a smaller copy made from its original file."""
-    import zlib
+@contextlib.contextmanager
+def screen_pictures(settings: ScreenImages) -> Iterator[None]:
+    """While the screen edition is written, each picture printed larger than it needs to be
+    on a screen goes into the PDF as a copy resampled to about `settings.dpi` at its printed
+    size, made from its original file (or taken from the cache of the last build), instead
+    of the whole picture."""
+    from weasyprint.images import RasterImage
 
-    from PIL import Image
+    original = RasterImage.get_x_object
 
-    if "SMask" in image.extra or "Mask" in image.extra:
-        return
-    size = (int(image.extra.get("Width", 0)), int(image.extra.get("Height", 0)))
-    placed = settings.printed.get(size)
-    if placed is None:
-        return
+    def get_x_object(image: Any, interpolate: bool, dpi_ratio: float) -> Any:
+        made = _screen_copy(image, settings)
+        if made is None:
+            return original(image, interpolate, dpi_ratio)
+        data, filters, (width, height), mode = made
+        import pydyf
+
+        return pydyf.Stream([data], pydyf.Dictionary({
+            "Type": "/XObject", "Subtype": "/Image", "Width": width, "Height": height,
+            "ColorSpace": "/DeviceGray" if mode == "L" else "/DeviceRGB",
+            "BitsPerComponent": 8, "Interpolate": "true" if interpolate else "false",
+            "Filter": filters}))
+
+    RasterImage.get_x_object = get_x_object  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        RasterImage.get_x_object = original  # type: ignore[method-assign]
+
+
+CACHE_VERSION = "1"
+
+
+def _screen_copy(image: Any, settings: ScreenImages
+                 ) -> tuple[bytes, str, tuple[int, int], str] | None:
+    """The resampled picture as (data, PDF filter, size, mode), or None when it is kept as it
+    is (small enough already, or with transparency)."""
+    placed = settings.printed.get(image.id)
+    if placed is None or image.mode not in ("RGB", "L", "CMYK"):
+        return None
     inches, original = placed
     width = max(1, round(inches * settings.dpi))
-    if width >= size[0] * 0.9:
-        return  # already small enough: resampling would only blur it
-    height = max(1, round(size[1] * width / size[0]))
+    if width >= image.width * 0.9:
+        return None  # already small enough: resampling would only blur it
+    height = max(1, round(image.height * width / image.width))
+    mode = "L" if image.mode == "L" else "RGB"
+    jpeg = image.format == "JPEG"
+    cached = None
+    if settings.cache is not None:
+        from PIL import __version__ as pillow
+
+        key = hashlib.sha256(b"\0".join([
+            CACHE_VERSION.encode(), pillow.encode(), original.read_bytes(),
+            f"{width}x{height} {mode} {jpeg} {settings.jpeg_quality}".encode()])).hexdigest()
+        cached = settings.cache / f"{key}.{'jpeg' if jpeg else 'zlib'}"
+        try:
+            return cached.read_bytes(), _filter(jpeg), (width, height), mode
+        except OSError:
+            pass
+    from PIL import Image, ImageOps
+
     with Image.open(original) as picture:
-        is_jpeg = picture.format == "JPEG"
-        picture = picture.convert("L" if picture.mode in ("L", "LA", "1") else "RGB")
+        # turned as WeasyPrint turns it (image-orientation: from-image)
+        picture = ImageOps.exif_transpose(picture).convert(mode)
         smaller = picture.resize((width, height), Image.Resampling.LANCZOS)
-    if is_jpeg:
+    if jpeg:
         buffer = io.BytesIO()
         smaller.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=True)
-        data, filters = buffer.getvalue(), "/DCTDecode"
+        data = buffer.getvalue()
     else:
-        data, filters = zlib.compress(smaller.tobytes(), 9), "/FlateDecode"
-    image.stream = [data]
-    image.compress = False
-    image.extra.pop("DecodeParms", None)
-    image.extra.pop("Decode", None)
-    image.extra.update({"Filter": filters, "Width": width, "Height": height,
-                        "BitsPerComponent": 8,
-                        "ColorSpace": "/DeviceGray" if smaller.mode == "L" else "/DeviceRGB"})
+        import zlib
+
+        data = zlib.compress(smaller.tobytes(), 9)
+    if cached is not None:
+        _keep(cached, data)
+    return data, _filter(jpeg), (width, height), mode
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all; a cache that cannot be written is no cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _filter(jpeg: bool) -> str:
+    return "/DCTDecode" if jpeg else "/FlateDecode"
 
 
 def make_grayscale(source: Path, target: Path) -> None:

@@ -134,21 +134,6 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
     return findings
 
 
-def printed_widths(document: Any, root: Path) -> dict[str, float]:
-    """The widest each picture (by its file's URI) is printed anywhere, in inches."""
-    from .render import real_uri
-
-    widths: dict[str, float] = {}
-    for page in document.pages:
-        for box, _ in walk_boxes(page._page_box):
-            if type(box).__name__ in ("BlockReplacedBox", "InlineReplacedBox"):
-                element = getattr(box, "element", None)
-                src = real_uri(element.get("src", "") if element is not None else "", root)
-                inches = box.width / CSS_PX_PER_IN
-                widths[src] = max(inches, widths.get(src, 0.0))
-    return widths
-
-
 def _inside(rect: tuple[float, ...], area: tuple[float, ...]) -> bool:
     return (rect[0] >= area[0] - 0.5 and rect[1] >= area[1] - 0.5
             and rect[2] <= area[2] + 0.5 and rect[3] <= area[3] + 0.5)
