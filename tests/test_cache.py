@@ -122,6 +122,21 @@ def test_help_is_quick_to_load() -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
+def test_a_build_with_nothing_changed_reads_nothing_it_need_not(mini: Path) -> None:
+    """The whole command, when nothing changed, hashes the inputs and stops: it imports no
+    renderer, no Markdown or YAML parser, no PDF or picture library."""
+    build(mini, "3")
+    heavy = ("weasyprint", "pypdf", "markdown_it", "yaml", "PIL")
+    code = ("import sys; from notespress.cli import main\n"
+            f"sys.argv=['notespress','build','3','-w',{str(mini)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "up to date" in out
+    assert out.strip().splitlines()[-1] == "[]"
+
+
 LONG_PARAGRAPH = ("Delegates from every shift reported on the speed-up of the line and on the "
                   "overtime that management wants to impose before the winter. ") * 3
 
@@ -281,6 +296,38 @@ def test_streams_are_compressed_at_level_6_and_say_the_same(mini: Path) -> None:
     first = PdfReader(io.BytesIO(ours)).pages[0]["/Contents"].get_object()
     raw = first._data  # the stream as written: level 6 is how zlib compresses it by default
     assert raw == zlib.compress(zlib.decompress(raw), 6)
+
+
+def test_garbage_of_a_build_is_left_frozen_and_collected_by_the_next() -> None:
+    """After a build the collector is on again without scanning what the build made (it is
+    frozen); the next build collects the cycles the last one left, so memory does not grow
+    from build to build in a long-lived process."""
+    import gc
+    import weakref
+
+    from notespress.render import no_cyclic_gc
+
+    class Node:
+        pass
+
+    def cycle() -> weakref.ref[Node]:
+        node = Node()
+        node.me = node  # type: ignore[attr-defined]
+        return weakref.ref(node)
+
+    assert gc.isenabled()
+    with no_cyclic_gc():
+        assert not gc.isenabled()
+        with no_cyclic_gc():  # nested: changes nothing
+            left = cycle()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.collect()  # a full collection does not reach the frozen objects
+    assert left() is not None
+    assert gc.get_freeze_count() > 0
+    with no_cyclic_gc():
+        assert left() is None  # collected on the way into the next build
+    gc.unfreeze()
 
 
 def _pid_task(shared: str, fail: str) -> tuple[str, int]:

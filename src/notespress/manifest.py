@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +22,37 @@ MANIFEST = ".manifest.json"
 SUMS = "SHA256SUMS"
 
 
+# the packages whose version changes what a build writes, by distribution and module name
+PACKAGES = (("weasyprint", "weasyprint"), ("pydyf", "pydyf"), ("pypdf", "pypdf"),
+            ("pillow", "PIL"))
+
+
 def _versions() -> dict[str, str]:
-    versions = {"notespress": __version__}
-    for package in ("weasyprint", "pypdf", "pydyf"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "none"
-    return versions
+    return {"notespress": __version__,
+            **{name: _version(name, module) for name, module in PACKAGES}}
+
+
+def _version(name: str, module: str) -> str:
+    """An installed package's version, from the name of its .dist-info folder beside it
+    (importlib.metadata, which takes longer to import than a build with nothing changed
+    takes, is asked only when there is no such folder: an editable install, say)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return "none"
+    site = Path(spec.origin).parent.parent
+    prefix = name.lower() + "-"
+    found = [entry.name for entry in os.scandir(site) if entry.name.endswith(".dist-info")
+             and entry.name.lower().startswith(prefix)]
+    if len(found) == 1:
+        return found[0][len(prefix):-len(".dist-info")]
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def sha256_file(path: Path) -> str:

@@ -163,21 +163,38 @@ def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = N
     return WorkspaceFetcher(allowed_protocols=("file", "data"))
 
 
+_left_frozen = [False]  # whether the last build left its objects to the permanent generation
+
+
 @contextlib.contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Laying out and writing make millions of small objects that live until the end: the
     cyclic garbage collector would scan them again and again for nothing (about 5% of the
     time), and in a forked process it would copy every page it scans. Reference counting
-    still frees what can be freed."""
+    still frees what can be freed.
+
+    Turned on again, the collector would at once scan every object made meanwhile (0.05 s
+    for 12 pages, 0.25 s for 100): instead they are left in its permanent generation, which
+    it does not scan. The next build in the same process (a test run, a long-lived program)
+    first hands them back and collects what is garbage, so that memory does not grow from
+    build to build; a command that builds once and exits never pays for it."""
     import gc
 
     enabled = gc.isenabled()
+    if not enabled:  # inside another no_cyclic_gc, or the program's own choice
+        yield
+        return
     gc.disable()
+    if _left_frozen[0]:
+        gc.unfreeze()
+        gc.collect()
+        _left_frozen[0] = False
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        gc.freeze()
+        _left_frozen[0] = True
+        gc.enable()
 
 
 class _PageReferences:

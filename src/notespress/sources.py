@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import NotespressError, Problem
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so that we validate them ourselves."""
+@functools.cache
+def _loader() -> Any:
+    """SafeLoader that keeps dates as strings, so that we validate them ourselves. (Made on
+    first use: a build with nothing changed reads no YAML, and need not import it.)"""
+    import yaml
 
+    class Loader(yaml.SafeLoader):
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 def read_text(path: Path) -> str:
@@ -54,9 +60,11 @@ class YamlDoc:
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0, what: str = "file") -> YamlDoc:
     """Parse a YAML mapping; raise NotespressError with file and line on any problem."""
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_Loader)
-        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_loader())
+        node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -81,7 +89,9 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0, what: str = "file") 
 
 def list_item_lines(text: str, key: str, line_offset: int = 0) -> list[int]:
     """Line numbers of the items of a top-level sequence `key` (for precise messages)."""
-    node = yaml.compose(text, Loader=_Loader)
+    import yaml
+
+    node = yaml.compose(text, Loader=_loader())
     if isinstance(node, yaml.MappingNode):
         for key_node, value in node.value:
             if key_node.value == key and isinstance(value, yaml.SequenceNode):
