@@ -163,7 +163,8 @@ def _screen_copy(image: Any, settings: ScreenImages
 
         key = hashlib.sha256(b"\0".join([
             CACHE_VERSION.encode(), pillow.encode(), original.read_bytes(),
-            f"{width}x{height} {mode} {jpeg} {settings.jpeg_quality}".encode()])).hexdigest()
+            f"{image.width}x{image.height} {width}x{height} {mode} {jpeg} "
+            f"{settings.jpeg_quality}".encode()])).hexdigest()
         cached = settings.cache / f"{key}.{'jpeg' if jpeg else 'zlib'}"
         try:
             return cached.read_bytes(), _filter(jpeg), (width, height), mode
@@ -171,10 +172,15 @@ def _screen_copy(image: Any, settings: ScreenImages
             pass
     from PIL import Image, ImageOps
 
-    with Image.open(original) as picture:
-        # turned as WeasyPrint turns it (image-orientation: from-image)
-        picture = ImageOps.exif_transpose(picture).convert(mode)
-        smaller = picture.resize((width, height), Image.Resampling.LANCZOS)
+    with Image.open(original) as opened:
+        # turned as WeasyPrint shows it: by its EXIF orientation (image-orientation:
+        # from-image, the default), or as stored
+        turned = ImageOps.exif_transpose(opened)
+        picture = next((p for p in (turned, opened) if p.size == (image.width, image.height)),
+                       None)
+        if picture is None:
+            return None
+        smaller = picture.convert(mode).resize((width, height), Image.Resampling.LANCZOS)
     if jpeg:
         buffer = io.BytesIO()
         smaller.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=True)
