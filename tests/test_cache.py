@@ -137,6 +137,16 @@ def test_a_build_with_nothing_changed_reads_nothing_it_need_not(mini: Path) -> N
     assert out.strip().splitlines()[-1] == "[]"
 
 
+def test_manifest_reads_the_same_versions_as_importlib_metadata() -> None:
+    from importlib import metadata
+
+    from notespress.manifest import PACKAGES, _versions
+
+    versions = _versions()
+    for name, _ in PACKAGES:
+        assert versions[name] == metadata.version(name)
+
+
 LONG_PARAGRAPH = ("Delegates from every shift reported on the speed-up of the line and on the "
                   "overtime that management wants to impose before the winter. ") * 3
 

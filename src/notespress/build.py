@@ -294,8 +294,7 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
             tasks.append((_print_task, (tmp, identifier, geometry["bleed"], wanted,
                                         issue.production.creep_mm(), is_rtl(issue.lang))))
         if "screen" in wanted:
-            tasks.append((_screen_task, (tmp / "screen.pdf", identifier,
-                                         screen_images(issue, rendered, pub.root))))
+            tasks.append((_screen_task, (tmp / "screen.pdf", identifier, issue, pub.root)))
         made_all = _run_tasks(tasks, rendered)
         for _, written in made_all:
             problems += [p for p in written if p not in problems]
@@ -428,12 +427,12 @@ def _print_task(rendered: Rendered, tmp: Path, identifier: bytes, bleed: float,
     return made, problems
 
 
-def _screen_task(rendered: Rendered, target: Path, identifier: bytes,
-                 images: ScreenImages) -> Made:
+def _screen_task(rendered: Rendered, target: Path, identifier: bytes, issue: Issue,
+                 root: Path) -> Made:
     from .editions import screen_finisher, screen_pictures
     from .render import write_pdf
 
-    with screen_pictures(images):
+    with screen_pictures(screen_images(issue, rendered, root)):
         problems = write_pdf(rendered, target, identifier=identifier, tags=True,
                              finisher=screen_finisher())
     return [("screen", target, rendered.pages, "")], problems

@@ -41,10 +41,12 @@ def _version(name: str, module: str) -> str:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         return "none"
-    site = Path(spec.origin).parent.parent
     prefix = name.lower() + "-"
-    found = [entry.name for entry in os.scandir(site) if entry.name.endswith(".dist-info")
-             and entry.name.lower().startswith(prefix)]
+    try:
+        found = [entry.name for entry in os.scandir(Path(spec.origin).parent.parent)
+                 if entry.name.endswith(".dist-info") and entry.name.lower().startswith(prefix)]
+    except OSError:
+        found = []
     if len(found) == 1:
         return found[0][len(prefix):-len(".dist-info")]
     from importlib import metadata
