@@ -4,17 +4,20 @@ the same bytes; SHA256SUMS lets an archive be checked years later."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from notespress.build import build, build_all
 from notespress.cli import app
+from notespress.errors import NotespressError
 
 runner = CliRunner()
 
@@ -43,6 +46,42 @@ def test_a_changed_input_is_rebuilt(mini: Path) -> None:
     assert not build(mini, "3").up_to_date
     assert build(mini, "3").up_to_date
     assert not build(mini, "3", editions=["screen"]).up_to_date  # other settings
+
+
+def test_files_read_from_elsewhere_in_the_workspace_are_watched(mini: Path) -> None:
+    """A platform kept outside platform/, the picture it shows, and a picture a layout asks
+    for are inputs too: a change to any of them makes the issue stale."""
+    texts, art = mini / "texts", mini / "art"
+    texts.mkdir()
+    art.mkdir()
+    shutil.copy(mini / "issues/issue-3/images/square.png", texts / "emblem.png")
+    shutil.copy(mini / "issues/issue-3/images/square.png", art / "paper.png")
+    (texts / "who.md").write_text((mini / "platform/en.md").read_text()
+                                  + "\n![Our emblem.](emblem.png)\n")
+    shutil.rmtree(mini / "platform")
+    config = mini / "notespress.yaml"
+    config.write_text(config.read_text().replace("platform/en.md", "texts/who.md"))
+    (mini / "layouts").mkdir()
+    (mini / "layouts/custom.css").write_text(".colophon { background: url(art/paper.png); }\n")
+
+    assert not build(mini, "3").up_to_date
+    assert build(mini, "3").up_to_date
+    read = json.loads((mini / "build/issue-3/.manifest.json").read_text())["read"]
+    assert {"texts/who.md", "texts/emblem.png", "art/paper.png"} <= set(read)
+
+    who = texts / "who.md"
+    who.write_text(who.read_text().replace("every time", "each time"))
+    assert not build(mini, "3").up_to_date
+    assert build(mini, "3").up_to_date
+    for picture in (texts / "emblem.png", art / "paper.png"):
+        with Image.open(picture) as image:
+            turned = image.rotate(90)
+        turned.save(picture)
+        assert not build(mini, "3").up_to_date, picture
+        assert build(mini, "3").up_to_date
+    (art / "paper.png").unlink()
+    with pytest.raises(NotespressError, match=r"paper\.png"):
+        build(mini, "3")
 
 
 def test_a_damaged_output_is_rebuilt(mini: Path) -> None:

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from .content import resolve_issue
 from .errors import NotespressError, Problem
-from .manifest import Inputs, hash_inputs, read_manifest, up_to_date, write_manifest
+from .manifest import (
+    Inputs,
+    hash_inputs,
+    read_manifest,
+    read_records,
+    up_to_date,
+    write_manifest,
+)
 from .production import EDITIONS
 
 if TYPE_CHECKING:  # the stages are imported when a build really runs: a build with nothing
@@ -148,8 +155,9 @@ def repad(pub: Publication, issue: Issue, rendered: Rendered, guess: int, pad: i
             return None
     document = rendered.document.copy([first_page, *pages[1:front], *back.document.pages])
     problems = rendered.problems + cover.problems + back.problems
+    read = tuple(dict.fromkeys(rendered.read + cover.read + back.read))
     return assemble(pub, issue, pad=pad), RenderedDocument(document=document,
-                                                           problems=problems)
+                                                           problems=problems, read=read)
 
 
 def _with_cover_of(page: Any, cover_page: Any) -> Any:
@@ -317,8 +325,10 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
             path.chmod(0o644)
             os.replace(path, output.path)
             outputs.append(output)
+    read = [*rendered.read, *([assembled.platform.path] if assembled.platform else [])]
     write_manifest(out_dir, inputs, [{"file": o.path.name, "kind": o.kind, "pages": o.pages,
-                                      "note": o.note} for o in outputs], pad=pad)
+                                      "note": o.note} for o in outputs], pad=pad,
+                   read=read_records(root, read, previous.get("read")))
     warnings = tuple(issue.warnings) + tuple(problems)
     return BuildResult(issue=issue, outputs=tuple(outputs), warnings=warnings, pad=pad,
                        findings=tuple(findings))

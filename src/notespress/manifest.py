@@ -2,7 +2,8 @@
 
 The manifest (build/<issue>/.manifest.json) holds a content hash of every input (notespress.yaml,
 the platform, the issue folder, the layouts, the fonts), the versions of notespress and
-WeasyPrint, the settings that change the output, and the editions written with their hashes.
+WeasyPrint, the settings that change the output, and the editions written with their hashes;
+and, apart, the hashes of the other files of the workspace the last build read (`read`).
 File hashes are reused while a file's size and modification time are unchanged.
 """
 
@@ -114,6 +115,33 @@ def hash_inputs(root: Path, issue_folder: Path, settings: dict[str, Any],
     return Inputs(digest=total.hexdigest(), files=files)
 
 
+def read_records(root: Path, paths: list[Path],
+                 previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The files besides `input_files` that a build read (a platform kept elsewhere in the
+    workspace, a picture or stylesheet a layout or the platform points to), by name inside
+    the workspace: [size, mtime_ns, sha256], or None for a file asked for and not found."""
+    previous = previous or {}
+    root = root.resolve()
+    records: dict[str, Any] = {}
+    for path in paths:
+        path = path.resolve()
+        if not path.is_relative_to(root):
+            continue  # notespress's own layouts and fonts, in the inputs already
+        name = path.relative_to(root).as_posix()
+        records[name] = _record(path, previous.get(name))
+    return dict(sorted(records.items()))
+
+
+def _record(path: Path, known: list[Any] | None) -> list[Any] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+        return known
+    return [stat.st_size, stat.st_mtime_ns, sha256_file(path)]
+
+
 def read_manifest(out_dir: Path) -> dict[str, Any]:
     try:
         return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -129,6 +157,11 @@ def up_to_date(out_dir: Path, inputs: Inputs, kinds: set[str]) -> list[dict[str,
     outputs = manifest.get("outputs", [])
     if not kinds <= {o["kind"] for o in outputs}:
         return None
+    root = out_dir.parent.parent
+    for name, known in (manifest.get("read") or {}).items():
+        now = _record(root / name, known)
+        if (now is None) != (known is None) or (now and now[2] != known[2]):
+            return None
     for output in outputs:
         path = out_dir / output["file"]
         try:
@@ -142,7 +175,8 @@ def up_to_date(out_dir: Path, inputs: Inputs, kinds: set[str]) -> list[dict[str,
 
 
 def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
-                   keep: list[dict[str, Any]] | None = None, pad: int = 0) -> None:
+                   keep: list[dict[str, Any]] | None = None, pad: int = 0,
+                   read: dict[str, Any] | None = None) -> None:
     """Record the outputs (with `keep`: earlier outputs from the same inputs) and SHA256SUMS."""
     records = {o["kind"]: o for o in keep or []}
     for output in outputs:
@@ -151,7 +185,8 @@ def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
         records[output["kind"]] = {**output, "size": stat.st_size,
                                    "mtime_ns": stat.st_mtime_ns, "sha256": sha256_file(path)}
     ordered = sorted(records.values(), key=lambda o: o["file"])
-    data = {"digest": inputs.digest, "files": inputs.files, "outputs": ordered, "pad": pad}
+    data = {"digest": inputs.digest, "files": inputs.files, "outputs": ordered, "pad": pad,
+            "read": read or {}}
     _write(out_dir / MANIFEST, json.dumps(data, indent=1, sort_keys=True) + "\n")
     sums = "".join(f"{o['sha256']}  {o['file']}\n" for o in ordered)
     _write(out_dir / SUMS, sums)

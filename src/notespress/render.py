@@ -39,6 +39,7 @@ class RenderSettings:
 class Rendered:
     document: Document
     problems: list[Problem] = field(default_factory=list)
+    read: tuple[Path, ...] = ()  # the files layout asked for (found or not), for the manifest
 
     @property
     def pages(self) -> int:
@@ -137,7 +138,9 @@ def real_uri(uri: str, root: Path) -> str:
     return uri
 
 
-def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = None) -> Any:
+def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = None,
+                     record: list[Path] | None = None) -> Any:
+    """A URL fetcher for WeasyPrint; each local file it is asked for is added to `record`."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = tuple(r.resolve() for r in allowed_roots)
@@ -158,6 +161,8 @@ def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = N
             path = Path(url2pathname(parts.path)).resolve()
             if not any(path.is_relative_to(root) for root in roots):
                 raise ValueError(f"not fetched: {path} is outside the workspace")
+            if record is not None:
+                record.append(path)
             return URLFetcherResponse(url, path.read_bytes())
 
     return WorkspaceFetcher(allowed_protocols=("file", "data"))
@@ -279,12 +284,14 @@ def render(settings: RenderSettings) -> Rendered:
           no_cyclic_gc()):
         font_config = FontConfiguration()
         workspace = settings.allowed_roots[0]
+        read: list[Path] = []
         html = HTML(string=settings.html.replace(workspace.resolve().as_uri() + "/",
                                                  WORKSPACE_URI),
                     base_url=WORKSPACE_URI,
-                    url_fetcher=make_url_fetcher(settings.allowed_roots, workspace))
+                    url_fetcher=make_url_fetcher(settings.allowed_roots, workspace, read))
         document = html.render(font_config=font_config)
-    return Rendered(document=document, problems=problems_from_log(capture.records))
+    return Rendered(document=document, problems=problems_from_log(capture.records),
+                    read=tuple(dict.fromkeys(read)))
 
 
 def write_pdf(rendered: Rendered, target: Path, *, identifier: bytes | None = None,
