@@ -84,6 +84,15 @@ def test_files_read_from_elsewhere_in_the_workspace_are_watched(mini: Path) -> N
         build(mini, "3")
 
 
+def test_notespress_own_code_is_an_input(mini: Path) -> None:
+    from notespress import build as build_module
+    from notespress.manifest import input_files
+
+    names = dict(input_files(mini, mini / "issues/issue-3"))
+    assert names["notespress/build.py"] == Path(build_module.__file__)
+    assert names["notespress/manifest.py"].is_file()
+
+
 def test_a_damaged_output_is_rebuilt(mini: Path) -> None:
     result = build(mini, "3")
     printed = result.output("print").path

@@ -84,6 +84,10 @@ def input_files(root: Path, issue_folder: Path) -> list[tuple[str, Path]]:
                           ("default-layouts", default_layouts()),
                           ("default-fonts", default_fonts())):
         named += [(f"{label}/{p.relative_to(folder)}", p) for p in _files(folder)]
+    # notespress's own code: a change to it without a new version number (a checkout of
+    # the development tree, a patched install) changes what a build writes too
+    package = Path(__file__).parent
+    named += [(f"notespress/{p.name}", p) for p in sorted(package.glob("*.py"))]
     return named
 
 
