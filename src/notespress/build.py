@@ -362,6 +362,9 @@ def _prepare(_: None, root: Path, issue_ref: str, editions: tuple[str, ...] | No
 
 
 def _import_renderer(_: None) -> None:
+    # pypdf too, for the booklet: the process that makes it is forked from this one, and
+    # would otherwise import it on the way to the last edition
+    import pypdf  # noqa: F401
     import weasyprint  # noqa: F401
 
     from . import render  # noqa: F401
