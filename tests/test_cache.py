@@ -128,6 +128,22 @@ def test_dates_come_from_the_issue_or_source_date_epoch(mini: Path, monkeypatch)
     assert info["/CreationDate"].startswith("D:20231114")
 
 
+@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5e9", "99999999999999"])
+def test_a_source_date_epoch_that_is_no_date_is_an_error(mini: Path, monkeypatch,
+                                                        value: str) -> None:
+    first = build(mini, "3", editions=["print"])
+    before = first.output("print").path.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    for command in (["build", "3"], ["build", "--all"]):
+        result = runner.invoke(app, [*command, "-w", str(mini)])
+        assert result.exit_code != 0
+        lines = [line for line in result.output.strip().splitlines()
+                 if line != "building"]  # --all's progress bar, before it knows anything
+        assert len(lines) == 1 and "SOURCE_DATE_EPOCH" in lines[0] and value in lines[0]
+        assert "Traceback" not in result.output
+    assert first.output("print").path.read_bytes() == before
+
+
 def test_sha256sums_check_out(mini: Path) -> None:
     build(mini, "3", write_html=True)
     folder = mini / "build/issue-3"

@@ -224,7 +224,19 @@ def _page_signature(page: Any) -> list[tuple[str, str, int, int]]:
 def build_settings(editions: Iterable[str] | None, write_html: bool) -> dict[str, object]:
     """Everything besides the input files that changes what a build writes."""
     return {"editions": sorted(editions) if editions else "default", "html": write_html,
-            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
+            "source_date_epoch": source_date_epoch()}
+
+
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH as set ('' when unset). A value that is not a date is an error, not
+    a reason to fall back quietly on another date: whoever set it wants that date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value and not (value.isdigit() and int(value) < 253402300800):  # up to year 9999
+        raise NotespressError(Problem(None, f"SOURCE_DATE_EPOCH: '{value}' is not a date "
+                                            "(a whole number of seconds since 1970-01-01 "
+                                            "UTC, such as 1767225600); unset it to use the "
+                                            "issue's date"))
+    return value
 
 
 def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool = False,
@@ -565,6 +577,7 @@ def build_all(root: Path, *, force: bool = False, jobs: int | None = None,
     names = sorted(p.parent.name for p in (root / "issues").glob("*/issue.yaml"))
     if not names:
         raise NotespressError(Problem(root / "issues", "no issue folders (with an issue.yaml)"))
+    source_date_epoch()  # wrong for every issue alike: said once
     jobs = jobs or os.cpu_count() or 1
     results: dict[str, BuildResult | NotespressError] = {}
     if jobs == 1 or len(names) == 1:
