@@ -19,6 +19,8 @@ from notespress.build import build, build_all
 from notespress.cli import app
 from notespress.errors import NotespressError
 
+from .conftest import REPO
+
 runner = CliRunner()
 
 
@@ -91,6 +93,135 @@ def test_notespress_own_code_is_an_input(mini: Path) -> None:
     names = dict(input_files(mini, mini / "issues/issue-3"))
     assert names["notespress/build.py"] == Path(build_module.__file__)
     assert names["notespress/manifest.py"].is_file()
+
+
+def test_a_font_file_replaced_in_place_is_seen_by_fontconfig(tmp_path: Path) -> None:
+    """fontconfig looks again at a folder only when the folder's time changes; a font copied
+    over another leaves it as it was, so the cache must change with the files."""
+    from notespress.render import fontconfig_file
+
+    fonts = tmp_path / "fonts"
+    shutil.copytree(REPO / "fonts/lato", fonts / "face")
+    stamp = os.stat(fonts / "face").st_mtime_ns
+    before = fontconfig_file((fonts,)).read_text()
+    shutil.copy(REPO / "fonts/lato/Lato-Bold.ttf", fonts / "face/Lato-Regular.ttf")
+    os.utime(fonts / "face", ns=(stamp, stamp))
+    after = fontconfig_file((fonts,)).read_text()
+    cachedir = [line for line in after.splitlines() if "<cachedir>" in line]
+    assert cachedir and cachedir[0] not in before
+    assert fontconfig_file((fonts,)).read_text() == after  # and stays while nothing changes
+
+
+def test_linked_and_underscored_folders_are_inputs(mini: Path, tmp_path: Path) -> None:
+    from notespress.manifest import input_files
+
+    shared = tmp_path / "shared-fonts"
+    shutil.copytree(REPO / "fonts/lato", shared)
+    (mini / "fonts").mkdir()
+    (mini / "fonts/store").symlink_to(shared, target_is_directory=True)
+    (mini / "fonts/loop").symlink_to(mini / "fonts", target_is_directory=True)
+    (mini / "layouts/__parts").mkdir(parents=True)
+    (mini / "layouts/__parts/extra.html").write_text("<p>extra</p>\n")
+    names = dict(input_files(mini, mini / "issues/issue-3"))
+    assert "fonts/store/Lato-Regular.ttf" in names
+    assert "layouts/__parts/extra.html" in names
+    assert not any(name.startswith("fonts/loop/") for name in names)
+
+
+def test_the_command_options_do_not_change_the_pdfs(mini: Path, monkeypatch) -> None:
+    """The PDF identifier comes from what the PDFs are made of, not from --html or from the
+    default editions spelled out; nor does 017 differ from 17 as a date."""
+    printed = build(mini, "3").output("print").path
+    plain = printed.read_bytes()
+    assert not build(mini, "3", write_html=True).up_to_date
+    assert printed.read_bytes() == plain
+    assert not build(mini, "3", editions=["print", "screen", "booklet"]).up_to_date
+    assert printed.read_bytes() == plain
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = build(mini, "3").output("print").path.read_bytes()
+    assert dated != plain
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "01700000000")
+    assert build(mini, "3").up_to_date
+    assert build(mini, "3", force=True).output("print").path.read_bytes() == dated
+
+
+def test_sums_and_times_are_put_right_without_a_build(mini: Path) -> None:
+    out = mini / "build/issue-3"
+    build(mini, "3")
+    sums = (out / "SHA256SUMS").read_text()
+    (out / "SHA256SUMS").unlink()
+    assert build(mini, "3").up_to_date
+    assert (out / "SHA256SUMS").read_text() == sums
+    (out / "SHA256SUMS").write_text("garbage\n")
+    assert build(mini, "3").up_to_date
+    assert (out / "SHA256SUMS").read_text() == sums
+    article = mini / "issues/issue-3/01-first.md"
+    os.utime(article, ns=(1_000_000_000, 1_000_000_000))  # touched, not changed
+    assert build(mini, "3").up_to_date
+    files = json.loads((out / ".manifest.json").read_text())["files"]
+    assert files["issue/01-first.md"][1] == 1_000_000_000  # not read again next time
+
+
+@pytest.mark.parametrize("damage", ["[]", '{"pad": null}', '{"digest": 5}', "{", ""])
+def test_a_damaged_manifest_means_a_full_build(mini: Path, damage: str) -> None:
+    build(mini, "3")
+    (mini / "build/issue-3/.manifest.json").write_text(damage)
+    result = runner.invoke(app, ["build", "3", "-w", str(mini)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output
+    assert build(mini, "3").up_to_date
+
+
+def test_an_edition_under_a_new_name_replaces_the_old_file(mini: Path) -> None:
+    out = mini / "build/issue-3"
+    build(mini, "3", write_html=True)
+    old = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    config = mini / "notespress.yaml"
+    config.write_text(config.read_text().replace("name: Mini Bulletin", "name: Small Bulletin"))
+    build(mini, "3")
+    new = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert all(name.startswith("small-bulletin-3") for name in new if name.endswith(".pdf"))
+    assert len([n for n in new if n.endswith(".pdf")]) == len([n for n in old
+                                                                if n.endswith(".pdf")])
+    assert "mini-bulletin-3.html" in new  # not written this time, but not replaced either
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out,
+                          capture_output=True).returncode == 0
+
+
+def test_build_all_takes_the_options_of_build(mini: Path) -> None:
+    shutil.copytree(mini / "issues/issue-3", mini / "issues/issue-4")
+    issue_yaml = mini / "issues/issue-4/issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text().replace("number: 3", "number: 4"))
+    result = runner.invoke(app, ["build", "--all", "-e", "screen", "--html", "-w", str(mini)])
+    assert result.exit_code == 0, result.output
+    for number in (3, 4):
+        made = sorted(p.name for p in (mini / f"build/issue-{number}").glob("mini*"))
+        assert made == [f"mini-bulletin-{number}-screen.pdf", f"mini-bulletin-{number}.html"]
+    refused = runner.invoke(app, ["build", "3", "--all", "-w", str(mini)])
+    assert refused.exit_code == 2 and "--all" in refused.output
+    wrong = runner.invoke(app, ["build", "--all", "-e", "poster", "-w", str(mini)])
+    assert wrong.exit_code != 0 and "poster" in wrong.output
+
+
+def test_build_all_reports_a_bug_in_one_issue_and_builds_the_others(mini: Path,
+                                                                   monkeypatch) -> None:
+    import notespress.build as build_module
+
+    shutil.copytree(mini / "issues/issue-3", mini / "issues/issue-4")
+    issue_yaml = mini / "issues/issue-4/issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text().replace("number: 3", "number: 4"))
+    real = build_module.build
+
+    def flaky(root: Path, name: str, **options):
+        if name == "issue-4":
+            raise KeyError("a bug")
+        return real(root, name, **options)
+
+    monkeypatch.setattr(build_module, "build", flaky)
+    results = dict(build_all(mini, jobs=1))
+    assert not isinstance(results["issue-3"], Exception)
+    assert "internal error: KeyError" in str(results["issue-4"])
+    assert "issue-4" in str(results["issue-4"])
 
 
 def test_a_damaged_output_is_rebuilt(mini: Path) -> None:

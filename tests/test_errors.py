@@ -46,6 +46,12 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _huge_png(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("1", (20000, 20000)).save(path)
+
+
 A1 = ISSUE / "01-first.md"
 IY = ISSUE / "issue.yaml"
 
@@ -90,6 +96,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     ("image missing",
      lambda r: edit(r / A1, "images/square.png", "images/map.png"),
      ["01-first.md:11: image 'images/map.png' not found"]),
+    ("image too large to decode",  # a few kilobytes of PNG, 400 million pixels
+     lambda r: _huge_png(r / ISSUE / "images/square.png"),
+     ["01-first.md:11: image 'images/square.png' is too large to print"]),
     ("image not an image",
      lambda r: (r / ISSUE / "images/square.png").write_text("not a picture"),
      ["01-first.md:11: image 'images/square.png' is not an image"]),

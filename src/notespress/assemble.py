@@ -216,7 +216,7 @@ def document_date(issue: Issue) -> str:
     """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the issue's date; never the
     clock, so that the same inputs give the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch.isascii() and epoch.isdigit():
         moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{issue.date.isoformat()}T00:00:00Z"

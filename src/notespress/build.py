@@ -17,6 +17,7 @@ from .manifest import (
     hash_inputs,
     read_manifest,
     read_records,
+    refresh,
     up_to_date,
     write_manifest,
 )
@@ -231,12 +232,14 @@ def source_date_epoch() -> str:
     """SOURCE_DATE_EPOCH as set ('' when unset). A value that is not a date is an error, not
     a reason to fall back quietly on another date: whoever set it wants that date."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value and not (value.isdigit() and int(value) < 253402300800):  # up to year 9999
+    if not value:
+        return ""
+    if not (value.isascii() and value.isdigit() and int(value) < 253402300800):  # to 9999
         raise NotespressError(Problem(None, f"SOURCE_DATE_EPOCH: '{value}' is not a date "
                                             "(a whole number of seconds since 1970-01-01 "
                                             "UTC, such as 1767225600); unset it to use the "
                                             "issue's date"))
-    return value
+    return str(int(value))  # 017 and 17 are the same date
 
 
 def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool = False,
@@ -257,6 +260,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
         kinds = {o["kind"] for o in recorded or []}
         cached = up_to_date(out_dir, inputs, kinds) if recorded else None
         if cached:
+            refresh(out_dir, inputs, previous)
             return BuildResult(issue=None, up_to_date=True, outputs=tuple(
                 Output(out_dir / o["file"], o["kind"], o.get("pages"), o.get("note", ""))
                 for o in cached))
@@ -298,7 +302,8 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
     stem = output_stem(pub, issue)
     geometry = prepared.geometry
     html = assembled.html
-    identifier = bytes.fromhex(inputs.digest)[:16]  # from the inputs' content, not the clock
+    # from the inputs' content, not the clock, nor the command's options
+    identifier = bytes.fromhex(inputs.content)[:16]
     outputs: list[Output] = []
     with tempfile.TemporaryDirectory(prefix=".notespress-", dir=out_dir) as tmp_name:
         tmp = Path(tmp_name)
@@ -337,6 +342,13 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
             path.chmod(0o644)
             os.replace(path, output.path)
             outputs.append(output)
+        # an edition the last build wrote under another name (the publication's name or the
+        # issue's number changed) is replaced by this one, not left beside it
+        written = {(o.kind, o.path.name) for o in outputs}
+        kinds = {o.kind for o in outputs}
+        for old in previous.get("outputs", []):
+            if old["kind"] in kinds and (old["kind"], old["file"]) not in written:
+                (out_dir / Path(old["file"]).name).unlink(missing_ok=True)
     read = [*rendered.read, *([assembled.platform.path] if assembled.platform else [])]
     write_manifest(out_dir, inputs, [{"file": o.path.name, "kind": o.kind, "pages": o.pages,
                                       "note": o.note} for o in outputs], pad=pad,
@@ -559,18 +571,24 @@ def screen_images(issue: Issue, rendered: Rendered, root: Path) -> ScreenImages:
                         cache=root / "build" / ".cache" / "screen-pictures")
 
 
-def _build_one(job: tuple[str, str, bool]) -> tuple[str, BuildResult | NotespressError]:
-    root, name, force = job
+def _build_one(job: tuple[str, str, dict[str, Any]]) -> tuple[str, BuildResult | NotespressError]:
+    root, name, options = job
     try:
-        return name, build(Path(root), name, force=force)
+        return name, build(Path(root), name, **options)
     except NotespressError as exc:
         return name, exc
+    except Exception as exc:  # a bug: the other issues are still built and reported
+        return name, NotespressError(Problem(
+            Path(root) / "issues" / name, f"internal error: {type(exc).__name__}: {exc} "
+            f"(`notespress build {name} --debug` shows where)"))
 
 
 def build_all(root: Path, *, force: bool = False, jobs: int | None = None,
-              progress: Callable[[str, int, int], None] | None = None
-              ) -> list[tuple[str, BuildResult | NotespressError]]:
-    """Every issue under issues/, the stale ones in parallel processes."""
+              progress: Callable[[str, int, int], None] | None = None,
+              editions: Iterable[str] | None = None, write_html: bool = False,
+              strict: bool = False) -> list[tuple[str, BuildResult | NotespressError]]:
+    """Every issue under issues/, the stale ones in parallel processes; the options are those
+    of `build`, for each issue."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     root = root.resolve()
@@ -578,18 +596,20 @@ def build_all(root: Path, *, force: bool = False, jobs: int | None = None,
     if not names:
         raise NotespressError(Problem(root / "issues", "no issue folders (with an issue.yaml)"))
     source_date_epoch()  # wrong for every issue alike: said once
+    options = {"force": force, "editions": tuple(editions) if editions else None,
+               "write_html": write_html, "strict": strict}
     jobs = jobs or os.cpu_count() or 1
     results: dict[str, BuildResult | NotespressError] = {}
     if jobs == 1 or len(names) == 1:
         for index, name in enumerate(names, start=1):
-            results[name] = _build_one((str(root), name, force))[1]
+            results[name] = _build_one((str(root), name, options))[1]
             if progress:
                 progress(name, index, len(names))
     else:
         # each worker already keeps a core busy: its editions are made one after another
         with ProcessPoolExecutor(max_workers=min(jobs, len(names)),
                                  initializer=_serial_editions) as pool:
-            futures = [pool.submit(_build_one, (str(root), name, force)) for name in names]
+            futures = [pool.submit(_build_one, (str(root), name, options)) for name in names]
             for index, future in enumerate(as_completed(futures), start=1):
                 name, outcome = future.result()
                 results[name] = outcome

@@ -6,7 +6,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -90,7 +90,13 @@ def build(
     from .build import parse_editions
 
     if all_issues:
-        _build_all(workspace, issue, force, jobs, debug)
+        if issue is not None:
+            typer.echo(f"error: --all builds every issue: name no issue with it ('{issue}')",
+                       err=True)
+            raise typer.Exit(2)
+        options = {"editions": _run(lambda: parse_editions(edition), debug),
+                   "write_html": html, "strict": strict}
+        _build_all(workspace, force, jobs, debug, options)
         return
     if issue is None:
         typer.echo("error: name an issue (e.g. issue-12), or use --all", err=True)
@@ -112,8 +118,8 @@ def build(
         typer.echo(f"{verb} {display_path(output.path)}{pages}{note}")
 
 
-def _build_all(workspace: Path | None, issue: str | None, force: bool, jobs: int | None,
-               debug: bool) -> None:
+def _build_all(workspace: Path | None, force: bool, jobs: int | None, debug: bool,
+               options: dict[str, Any]) -> None:
     from .build import build_all
 
     root = _run(lambda: _workspace(workspace), debug)
@@ -125,8 +131,8 @@ def _build_all(workspace: Path | None, issue: str | None, force: bool, jobs: int
         typer.echo(f"  {name}", err=True)
 
     with bar:
-        results = _run(lambda: build_all(root, force=force, jobs=jobs, progress=progress),
-                       debug)
+        results = _run(lambda: build_all(root, force=force, jobs=jobs, progress=progress,
+                                         **options), debug)
     failed = 0
     for name, outcome in results:
         if isinstance(outcome, NotespressError):

@@ -25,7 +25,8 @@ SUMS = "SHA256SUMS"
 
 # the packages whose version changes what a build writes, by distribution and module name
 PACKAGES = (("weasyprint", "weasyprint"), ("pydyf", "pydyf"), ("pypdf", "pypdf"),
-            ("pillow", "PIL"))
+            ("pillow", "PIL"), ("jinja2", "jinja2"), ("markdown-it-py", "markdown_it"),
+            ("mdit-py-plugins", "mdit_py_plugins"))
 
 
 def _versions() -> dict[str, str]:
@@ -42,7 +43,7 @@ def _version(name: str, module: str) -> str:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         return "none"
-    prefix = name.lower() + "-"
+    prefix = name.lower().replace("-", "_") + "-"  # as dist-info folders spell it
     try:
         found = [entry.name for entry in os.scandir(Path(spec.origin).parent.parent)
                  if entry.name.endswith(".dist-info") and entry.name.lower().startswith(prefix)]
@@ -67,11 +68,19 @@ def sha256_file(path: Path) -> str:
 
 
 def _files(folder: Path) -> list[Path]:
+    """Every file under `folder` that a build may read: through linked folders too (fontconfig
+    and Jinja follow them), not in hidden ones or Python's caches."""
     if not folder.is_dir():
         return []
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:  # a link back to a folder already walked
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
     return found
 
@@ -93,8 +102,9 @@ def input_files(root: Path, issue_folder: Path) -> list[tuple[str, Path]]:
 
 @dataclass
 class Inputs:
-    digest: str
+    digest: str  # everything that decides whether the outputs are up to date
     files: dict[str, list[Any]]  # name -> [size, mtime_ns, sha256]
+    content: str = ""  # the same without the command's options: what the PDFs are made of
 
 
 def hash_inputs(root: Path, issue_folder: Path, settings: dict[str, Any],
@@ -114,9 +124,12 @@ def hash_inputs(root: Path, issue_folder: Path, settings: dict[str, Any],
             sha = sha256_file(path)
         files[name] = [stat.st_size, stat.st_mtime_ns, sha]
         total.update(f"{name}\0{sha}\n".encode())
-    total.update(json.dumps({"settings": settings, "versions": _versions()},
-                            sort_keys=True).encode())
-    return Inputs(digest=total.hexdigest(), files=files)
+    options = {k: v for k, v in settings.items() if k != "source_date_epoch"}
+    total.update(json.dumps({"source_date_epoch": settings.get("source_date_epoch", ""),
+                             "versions": _versions()}, sort_keys=True).encode())
+    content = total.hexdigest()
+    digest = hashlib.sha256(f"{content}\n{json.dumps(options, sort_keys=True)}".encode())
+    return Inputs(digest=digest.hexdigest(), files=files, content=content)
 
 
 def read_records(root: Path, paths: list[Path],
@@ -147,10 +160,37 @@ def _record(path: Path, known: list[Any] | None) -> list[Any] | None:
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The last build's manifest; {} when there is none or it is not one (damaged, edited):
+    the next build then does everything, and writes a good one."""
     try:
-        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict) or not all(isinstance(data.get(key), kind) for key, kind in (
+            ("digest", str), ("files", dict), ("outputs", list), ("pad", int),
+            ("read", dict))):
+        return {}
+    outputs_ok = all(isinstance(o, dict) and isinstance(o.get("file"), str)
+                     and isinstance(o.get("kind"), str) and isinstance(o.get("size"), int)
+                     and isinstance(o.get("mtime_ns"), int) and isinstance(o.get("sha256"), str)
+                     for o in data["outputs"])
+    return data if outputs_ok else {}
+
+
+def refresh(out_dir: Path, inputs: Inputs, manifest: dict[str, Any]) -> None:
+    """After a build with nothing changed: remember the inputs' new times (a file touched, or
+    checked out again, is then not read again next time) and put SHA256SUMS back if it was
+    removed or damaged."""
+    sums = "".join(f"{o['sha256']}  {o['file']}\n" for o in manifest["outputs"])
+    try:
+        sums_ok = (out_dir / SUMS).read_text(encoding="utf-8") == sums
+    except (OSError, ValueError):
+        sums_ok = False
+    if not sums_ok:
+        _write(out_dir / SUMS, sums)
+    if manifest["files"] != inputs.files:
+        _write(out_dir / MANIFEST, json.dumps({**manifest, "files": inputs.files}, indent=1,
+                                              sort_keys=True) + "\n")
 
 
 def up_to_date(out_dir: Path, inputs: Inputs, kinds: set[str]) -> list[dict[str, Any]] | None:

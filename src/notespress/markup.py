@@ -300,6 +300,12 @@ def _check_image(image: Token, source: Source, result: Rendered, line: int) -> I
     except PermissionError:
         result.problems.append(Problem(source.path, f"image '{src}' cannot be read", line))
         return None
+    except Image.DecompressionBombError:
+        result.problems.append(Problem(
+            source.path, f"image '{src}' is too large to print (over "
+                         f"{2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels): "
+                         "scale it down", line))
+        return None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         reason = "not an image" if isinstance(exc, UnidentifiedImageError) else "a broken image"
         result.problems.append(Problem(source.path, f"image '{src}' is {reason}", line))

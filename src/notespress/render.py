@@ -47,14 +47,29 @@ class Rendered:
 
 
 def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
-    """A fontconfig configuration that knows only the given font folders."""
-    key = hashlib.sha256("\n".join(str(d) for d in font_dirs).encode()).hexdigest()[:16]
+    """A fontconfig configuration that knows only the given font folders, with a cache of
+    its own for each state of their files: fontconfig looks again at a folder only when the
+    folder's time changes, which a font file copied over another does not do."""
+    digest = hashlib.sha256()
+    for folder in font_dirs:
+        digest.update(f"{folder}\n".encode())
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+            dirnames.sort()
+            for name in sorted(filenames):
+                try:
+                    stat = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                digest.update(f"{dirpath}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+                              .encode())
+    key = digest.hexdigest()[:16]
     base = Path(tempfile.gettempdir()) / f"notespress-fontconfig-{os.getuid()}"
     base.mkdir(parents=True, exist_ok=True)
     conf = base / f"fonts-{key}.conf"
     dirs = "".join(f"  <dir>{_xml(str(d))}</dir>\n" for d in font_dirs)
+    cache = base / f"cache-{key}"
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-            f"{dirs}  <cachedir>{_xml(str(base / 'cache'))}</cachedir>\n</fontconfig>\n")
+            f"{dirs}  <cachedir>{_xml(str(cache))}</cachedir>\n</fontconfig>\n")
     if not conf.is_file() or conf.read_text() != text:
         tmp = conf.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(text)
