@@ -188,6 +188,21 @@ def test_an_edition_under_a_new_name_replaces_the_old_file(mini: Path) -> None:
                           capture_output=True).returncode == 0
 
 
+def test_an_edition_the_issue_no_longer_lists_goes(mini: Path) -> None:
+    out = mini / "build/issue-3"
+    build(mini, "3")
+    build(mini, "3", editions=["screen"])  # a quick screen edition: the others stay
+    assert {p.name for p in out.glob("*.pdf")} == {f"mini-bulletin-3-{k}.pdf"
+                                                  for k in ("print", "screen", "booklet")}
+    issue_yaml = mini / "issues/issue-3/issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text() + "editions: [print, screen]\n")
+    build(mini, "3")
+    assert {p.name for p in out.glob("*.pdf")} == {f"mini-bulletin-3-{k}.pdf"
+                                                  for k in ("print", "screen")}
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out,
+                          capture_output=True).returncode == 0
+
+
 def test_build_all_takes_the_options_of_build(mini: Path) -> None:
     shutil.copytree(mini / "issues/issue-3", mini / "issues/issue-4")
     issue_yaml = mini / "issues/issue-4/issue.yaml"

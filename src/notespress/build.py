@@ -342,13 +342,19 @@ def _build(root: Path, issue_ref: str, out_dir: Path, previous: dict[str, Any],
             path.chmod(0o644)
             os.replace(path, output.path)
             outputs.append(output)
-        # an edition the last build wrote under another name (the publication's name or the
-        # issue's number changed) is replaced by this one, not left beside it
+        # An edition the last build wrote under another name (the publication's name or the
+        # issue's number changed) is replaced by this one, not left beside it; and one that
+        # the issue's `editions` no longer lists goes (but not when `-e` asked for a few
+        # editions only: the others stay as they were)
         written = {(o.kind, o.path.name) for o in outputs}
         kinds = {o.kind for o in outputs}
+        dropped = set(EDITIONS) - set(wanted) if editions is None else set()
         for old in previous.get("outputs", []):
-            if old["kind"] in kinds and (old["kind"], old["file"]) not in written:
+            if ((old["kind"] in kinds and (old["kind"], old["file"]) not in written)
+                    or old["kind"] in dropped):
                 (out_dir / Path(old["file"]).name).unlink(missing_ok=True)
+        for kind in dropped:  # (also when a build with `-e` left it out of the manifest)
+            (out_dir / f"{stem}-{kind}.pdf").unlink(missing_ok=True)
     read = [*rendered.read, *([assembled.platform.path] if assembled.platform else [])]
     write_manifest(out_dir, inputs, [{"file": o.path.name, "kind": o.kind, "pages": o.pages,
                                       "note": o.note} for o in outputs], pad=pad,
