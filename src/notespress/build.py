@@ -256,9 +256,7 @@ def build(root: Path, issue_ref: str, *, write_html: bool = False, strict: bool 
     inputs = hash_inputs(root, folder, build_settings(editions, write_html),
                          previous.get("files"))
     if not (force or strict or preflight):
-        recorded = previous.get("outputs") if previous.get("digest") == inputs.digest else None
-        kinds = {o["kind"] for o in recorded or []}
-        cached = up_to_date(out_dir, inputs, kinds) if recorded else None
+        cached = up_to_date(root, out_dir, previous, inputs)
         if cached:
             refresh(out_dir, inputs, previous)
             return BuildResult(issue=None, up_to_date=True, outputs=tuple(

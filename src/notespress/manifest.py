@@ -67,7 +67,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
+def files_under(folder: Path) -> list[Path]:
     """Every file under `folder` that a build may read: through linked folders too (fontconfig
     and Jinja follow them), not in hidden ones or Python's caches."""
     if not folder.is_dir():
@@ -92,7 +92,7 @@ def input_files(root: Path, issue_folder: Path) -> list[tuple[str, Path]]:
                           ("layouts", root / "layouts"), ("fonts", root / "fonts"),
                           ("default-layouts", default_layouts()),
                           ("default-fonts", default_fonts())):
-        named += [(f"{label}/{p.relative_to(folder)}", p) for p in _files(folder)]
+        named += [(f"{label}/{p.relative_to(folder)}", p) for p in files_under(folder)]
     # notespress's own code: a change to it without a new version number (a checkout of
     # the development tree, a patched install) changes what a build writes too
     package = Path(__file__).parent
@@ -113,17 +113,11 @@ def hash_inputs(root: Path, issue_folder: Path, settings: dict[str, Any],
     files: dict[str, list[Any]] = {}
     total = hashlib.sha256()
     for name, path in input_files(root, issue_folder):
-        try:
-            stat = path.stat()
-        except OSError:
+        record = _record(path, previous.get(name))
+        if record is None:
             continue
-        known = previous.get(name)
-        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            sha = known[2]
-        else:
-            sha = sha256_file(path)
-        files[name] = [stat.st_size, stat.st_mtime_ns, sha]
-        total.update(f"{name}\0{sha}\n".encode())
+        files[name] = record
+        total.update(f"{name}\0{record[2]}\n".encode())
     options = {k: v for k, v in settings.items() if k != "source_date_epoch"}
     total.update(json.dumps({"source_date_epoch": settings.get("source_date_epoch", ""),
                              "versions": _versions()}, sort_keys=True).encode())
@@ -177,11 +171,15 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return data if outputs_ok else {}
 
 
+def _sums(outputs: list[dict[str, Any]]) -> str:
+    return "".join(f"{o['sha256']}  {o['file']}\n" for o in outputs)
+
+
 def refresh(out_dir: Path, inputs: Inputs, manifest: dict[str, Any]) -> None:
     """After a build with nothing changed: remember the inputs' new times (a file touched, or
     checked out again, is then not read again next time) and put SHA256SUMS back if it was
     removed or damaged."""
-    sums = "".join(f"{o['sha256']}  {o['file']}\n" for o in manifest["outputs"])
+    sums = _sums(manifest["outputs"])
     try:
         sums_ok = (out_dir / SUMS).read_text(encoding="utf-8") == sums
     except (OSError, ValueError):
@@ -193,16 +191,14 @@ def refresh(out_dir: Path, inputs: Inputs, manifest: dict[str, Any]) -> None:
                                               sort_keys=True) + "\n")
 
 
-def up_to_date(out_dir: Path, inputs: Inputs, kinds: set[str]) -> list[dict[str, Any]] | None:
-    """The recorded outputs, if they were made from these inputs and are all still there."""
-    manifest = read_manifest(out_dir)
-    if manifest.get("digest") != inputs.digest:
+def up_to_date(root: Path, out_dir: Path, manifest: dict[str, Any],
+               inputs: Inputs) -> list[dict[str, Any]] | None:
+    """The outputs `manifest` (as read_manifest gave it) records, if they were made from these
+    inputs and are all still there."""
+    outputs = manifest.get("outputs")
+    if not outputs or manifest["digest"] != inputs.digest:
         return None
-    outputs = manifest.get("outputs", [])
-    if not kinds <= {o["kind"] for o in outputs}:
-        return None
-    root = out_dir.parent.parent
-    for name, known in (manifest.get("read") or {}).items():
+    for name, known in manifest["read"].items():
         now = _record(root / name, known)
         if (now is None) != (known is None) or (now and now[2] != known[2]):
             return None
@@ -215,14 +211,13 @@ def up_to_date(out_dir: Path, inputs: Inputs, kinds: set[str]) -> list[dict[str,
         changed = stat.st_size != output["size"] or stat.st_mtime_ns != output["mtime_ns"]
         if changed and sha256_file(path) != output["sha256"]:
             return None
-    return [o for o in outputs if o["kind"] in kinds]
+    return outputs
 
 
 def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
-                   keep: list[dict[str, Any]] | None = None, pad: int = 0,
-                   read: dict[str, Any] | None = None) -> None:
-    """Record the outputs (with `keep`: earlier outputs from the same inputs) and SHA256SUMS."""
-    records = {o["kind"]: o for o in keep or []}
+                   pad: int = 0, read: dict[str, Any] | None = None) -> None:
+    """Record the outputs and SHA256SUMS."""
+    records = {}
     for output in outputs:
         path = out_dir / output["file"]
         stat = path.stat()
@@ -232,8 +227,7 @@ def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
     data = {"digest": inputs.digest, "files": inputs.files, "outputs": ordered, "pad": pad,
             "read": read or {}}
     _write(out_dir / MANIFEST, json.dumps(data, indent=1, sort_keys=True) + "\n")
-    sums = "".join(f"{o['sha256']}  {o['file']}\n" for o in ordered)
-    _write(out_dir / SUMS, sums)
+    _write(out_dir / SUMS, _sums(ordered))
 
 
 def _write(path: Path, text: str) -> None:

@@ -50,18 +50,17 @@ def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
     """A fontconfig configuration that knows only the given font folders, with a cache of
     its own for each state of their files: fontconfig looks again at a folder only when the
     folder's time changes, which a font file copied over another does not do."""
+    from .manifest import files_under
+
     digest = hashlib.sha256()
     for folder in font_dirs:
         digest.update(f"{folder}\n".encode())
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-            dirnames.sort()
-            for name in sorted(filenames):
-                try:
-                    stat = os.stat(os.path.join(dirpath, name))
-                except OSError:
-                    continue
-                digest.update(f"{dirpath}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
-                              .encode())
+        for path in files_under(folder):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     key = digest.hexdigest()[:16]
     base = Path(tempfile.gettempdir()) / f"notespress-fontconfig-{os.getuid()}"
     base.mkdir(parents=True, exist_ok=True)
