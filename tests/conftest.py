@@ -28,13 +28,13 @@ def mini(tmp_path: Path) -> Path:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     """The demo publication (the repository root), built once for the session."""
     root = copy_workspace(REPO, tmp_path_factory.mktemp("demo") / "ws")
-    return root, build(root, "issue-12", write_html=True)
+    return root, build(root, "issue-12", html=True)
 
 
 @pytest.fixture(scope="session")
 def mini_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     root = copy_workspace(FIXTURES / "mini", tmp_path_factory.mktemp("mini") / "ws")
-    return root, build(root, "3", write_html=True)
+    return root, build(root, "3", html=True)
 
 
 @pytest.fixture(scope="session")
@@ -43,4 +43,4 @@ def mini_small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildRes
     root = copy_workspace(FIXTURES / "mini", tmp_path_factory.mktemp("small") / "ws")
     config = root / "notespress.yaml"
     config.write_text(config.read_text().replace("page_size: a4", "page_size: half-letter"))
-    return root, build(root, "3", write_html=True)
+    return root, build(root, "3", html=True)

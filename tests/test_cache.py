@@ -113,12 +113,13 @@ def test_a_font_file_replaced_in_place_is_seen_by_fontconfig(tmp_path: Path) -> 
 
 
 def test_linked_and_underscored_folders_are_inputs(mini: Path, tmp_path: Path) -> None:
-    from notespress.manifest import input_files
+    """A folder linked from inside the workspace is read and hashed (once, even through a
+    loop); one linked from outside it is refused by name, with what to do."""
+    from notespress.manifest import input_files, refused_inputs
 
-    shared = tmp_path / "shared-fonts"
-    shutil.copytree(REPO / "fonts/lato", shared)
+    shutil.copytree(REPO / "fonts/lato", mini / "shared-fonts")
     (mini / "fonts").mkdir()
-    (mini / "fonts/store").symlink_to(shared, target_is_directory=True)
+    (mini / "fonts/store").symlink_to(mini / "shared-fonts", target_is_directory=True)
     (mini / "fonts/loop").symlink_to(mini / "fonts", target_is_directory=True)
     (mini / "layouts/__parts").mkdir(parents=True)
     (mini / "layouts/__parts/extra.html").write_text("<p>extra</p>\n")
@@ -126,6 +127,14 @@ def test_linked_and_underscored_folders_are_inputs(mini: Path, tmp_path: Path) -
     assert "fonts/store/Lato-Regular.ttf" in names
     assert "layouts/__parts/extra.html" in names
     assert not any(name.startswith("fonts/loop/") for name in names)
+    assert refused_inputs(mini, mini / "issues/issue-3") == []
+    shutil.copytree(REPO / "fonts/lato", tmp_path / "elsewhere")
+    (mini / "fonts/outside").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    names = dict(input_files(mini, mini / "issues/issue-3"))
+    assert not any(name.startswith("fonts/outside/") for name in names)
+    result = runner.invoke(app, ["build", "3", "-w", str(mini)])
+    assert result.exit_code == 1
+    assert "fonts/outside: leads out of the workspace" in result.output
 
 
 def test_the_command_options_do_not_change_the_pdfs(mini: Path, monkeypatch) -> None:
@@ -133,7 +142,7 @@ def test_the_command_options_do_not_change_the_pdfs(mini: Path, monkeypatch) -> 
     default editions spelled out; nor does 017 differ from 17 as a date."""
     printed = build(mini, "3").output("print").path
     plain = printed.read_bytes()
-    assert not build(mini, "3", write_html=True).up_to_date
+    assert not build(mini, "3", html=True).up_to_date
     assert printed.read_bytes() == plain
     assert not build(mini, "3", editions=["print", "screen", "booklet"]).up_to_date
     assert printed.read_bytes() == plain
@@ -174,7 +183,7 @@ def test_a_damaged_manifest_means_a_full_build(mini: Path, damage: str) -> None:
 
 def test_an_edition_under_a_new_name_replaces_the_old_file(mini: Path) -> None:
     out = mini / "build/issue-3"
-    build(mini, "3", write_html=True)
+    build(mini, "3", html=True)
     old = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     config = mini / "notespress.yaml"
     config.write_text(config.read_text().replace("name: Mini Bulletin", "name: Small Bulletin"))
@@ -227,10 +236,10 @@ def test_build_all_reports_a_bug_in_one_issue_and_builds_the_others(mini: Path,
     issue_yaml.write_text(issue_yaml.read_text().replace("number: 3", "number: 4"))
     real = build_module.build
 
-    def flaky(root: Path, name: str, **options):
+    def flaky(root: Path, name: str, options=None):
         if name == "issue-4":
             raise KeyError("a bug")
-        return real(root, name, **options)
+        return real(root, name, options)
 
     monkeypatch.setattr(build_module, "build", flaky)
     results = dict(build_all(mini, jobs=1))
@@ -291,7 +300,7 @@ def test_a_source_date_epoch_that_is_no_date_is_an_error(mini: Path, monkeypatch
 
 
 def test_sha256sums_check_out(mini: Path) -> None:
-    build(mini, "3", write_html=True)
+    build(mini, "3", html=True)
     folder = mini / "build/issue-3"
     sums = (folder / "SHA256SUMS").read_text().splitlines()
     assert sorted(line.split()[1] for line in sums) == sorted(
@@ -357,105 +366,6 @@ def test_manifest_reads_the_same_versions_as_importlib_metadata() -> None:
         assert versions[name] == metadata.version(name)
 
 
-LONG_PARAGRAPH = ("Delegates from every shift reported on the speed-up of the line and on the "
-                  "overtime that management wants to impose before the winter. ") * 3
-
-
-@pytest.mark.parametrize("fixture", ["mini", "langs-fa", "long-lead", "long-lead-no-graft"])
-def test_repadding_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: Path,
-                                                        monkeypatch) -> None:
-    """With the padding wrong, the cover and the back are laid out again, not the articles
-    (and of a long lead article, only what the cover page holds): the pages come out exactly
-    as from a full second layout."""
-    import notespress.build as stages
-    from notespress.render import render as real_render
-
-    from .conftest import FIXTURES, copy_workspace
-    from .pdfcheck import Pdf
-
-    source, ref = (FIXTURES / "langs", "issue-2") if fixture == "langs-fa" else (
-        FIXTURES / "mini", "3")
-    layouts: list[str] = []
-
-    def counting_render(settings):
-        layouts.append(settings.html)
-        return real_render(settings)
-
-    def workspace(name: str) -> Path:
-        root = copy_workspace(source, tmp_path / name)
-        if fixture.startswith("long-lead"):  # a lead article that runs on well past the cover
-            lead = root / "issues" / "issue-3" / "01-first.md"
-            lead.write_text(lead.read_text().replace(
-                "The second call comes here",
-                "\n\n".join([LONG_PARAGRAPH] * 19) + "\n\nThe second call comes here"))
-        return root
-
-    monkeypatch.setattr("notespress.render.render", counting_render)
-    if fixture.endswith("no-graft"):  # as when the new cover fills other space than the old
-        monkeypatch.setattr(stages, "_with_cover_of", lambda *args: None)
-    result = build(workspace("fast"), ref, editions=["print", "screen"])
-    assert result.pad > 0
-    # the whole issue, then the back and the cover alone (and, when the new cover cannot be
-    # put in the old first page, the cover with what the first page holds of the lead)
-    assert len(layouts) == (4 if fixture.endswith("no-graft") else 3)
-    assert all(len(layout) < len(layouts[0]) for layout in layouts[1:])
-    if fixture.startswith("long-lead"):
-        assert "The second call comes here" in layouts[0]
-        assert all("The second call comes here" not in layout for layout in layouts[2:])
-    monkeypatch.setattr(stages, "repad", lambda *args, **kwargs: None)
-    slow = build(workspace("full"), ref, editions=["print", "screen"])
-    assert slow.pad == result.pad
-    fast_pdf, slow_pdf = Pdf(result.output("print").path), Pdf(slow.output("print").path)
-    assert fast_pdf.raw_pages == slow_pdf.raw_pages
-    assert fast_pdf.outline() == slow_pdf.outline()
-    # drawn alike, to the last operator, and tagged alike for screen readers
-    for kind in ("print", "screen"):
-        fast_pages = PdfReader(result.output(kind).path).pages
-        slow_pages = PdfReader(slow.output(kind).path).pages
-        assert [p.get_contents().get_data() for p in fast_pages] == [
-            p.get_contents().get_data() for p in slow_pages]
-    assert tag_tree(result.output("screen").path) == tag_tree(slow.output("screen").path)
-
-
-def test_a_cover_that_fills_other_space_is_not_put_in(mini: Path) -> None:
-    from notespress.build import _with_cover_of, lay_out, load
-
-    pub, issue = load(mini, "3")
-    _, whole = lay_out(pub, issue, 0, strict=False)
-    toc = {a.slug: 2 for a in issue.articles} | {"platform": 5}
-    _, cover = lay_out(pub, issue, 0, False, part="cover", toc_pages=toc, lead_blocks=1)
-    grafted = _with_cover_of(whole.document.pages[0], cover.document.pages[0])
-    assert grafted is not None and set(grafted.anchors) == set(whole.document.pages[0].anchors)
-    # page numbers so long that the contents' lines wrap: the cover grows
-    _, taller = lay_out(pub, issue, 0, False, part="cover", lead_blocks=1,
-                        toc_pages={slug: 10 ** 40 for slug in toc})
-    assert _with_cover_of(whole.document.pages[0], taller.document.pages[0]) is None
-
-
-def tag_tree(path: Path) -> list[tuple[int, str, str]]:
-    """The structure tree of a tagged PDF: depth, role, and the text of its marked content's
-    page and ids (object numbers left out)."""
-    reader = PdfReader(path)
-    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
-    found: list[tuple[int, str, str]] = []
-
-    def walk(node, depth: int) -> None:
-        node = node.get_object()
-        if isinstance(node, int):
-            found.append((depth, "MCID", str(node)))
-            return
-        role = str(node.get("/S", node.get("/Type", "")))
-        page = node.get("/Pg")
-        where = str(page_index.get(page.idnum)) if page is not None else ""
-        found.append((depth, role, where))
-        kids = node.get("/K", [])
-        for kid in kids if isinstance(kids, list) else [kids]:
-            walk(kid, depth + 1)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"], 0)
-    return found
-
-
 def test_editions_made_side_by_side_equal_those_made_one_after_another(
         mini: Path, tmp_path: Path, monkeypatch) -> None:
     build(mini, "3")
@@ -467,110 +377,3 @@ def test_editions_made_side_by_side_equal_those_made_one_after_another(
     assert pdf_bytes(serial_root) == parallel
 
 
-def test_cached_page_references_write_the_same_bytes(mini: Path) -> None:
-    """The speed-up around pydyf's page references is in effect while writing, is undone
-    after, and changes no byte of a tagged PDF."""
-    import pydyf
-
-    from notespress.build import lay_out, load
-    from notespress.render import _cached_page_references
-
-    pub, issue = load(mini, "3")
-    _, rendered = lay_out(pub, issue, 0, strict=False)
-    options = {"pdf_identifier": b"0" * 16, "pdf_tags": True, "pdf_variant": "pdf/ua-1"}
-    plain = rendered.document.write_pdf(**options)
-    original = pydyf.PDF.__dict__["page_references"]
-    with _cached_page_references():
-        assert pydyf.PDF.__dict__["page_references"] is not original
-        cached = rendered.document.write_pdf(**options)
-    assert pydyf.PDF.__dict__["page_references"] is original
-    assert cached == plain
-    root = PdfReader(io.BytesIO(cached)).trailer["/Root"]
-    assert "/StructTreeRoot" in root and len(root["/StructTreeRoot"]["/ParentTree"]["/Nums"]) > 2
-
-
-def test_streams_are_compressed_at_level_6_and_say_the_same(mini: Path) -> None:
-    """pydyf compresses at level 9; notespress writes at zlib's default level, which is 4
-    times faster: the streams hold the same content, and pydyf is left as it was."""
-    import zlib
-
-    import pydyf
-
-    from notespress.build import lay_out, load
-    from notespress.render import _flate_level
-
-    pub, issue = load(mini, "3")
-    _, rendered = lay_out(pub, issue, 0, strict=False)
-    options = {"pdf_identifier": b"0" * 16}
-    plain = rendered.document.write_pdf(**options)
-    with _flate_level():
-        assert pydyf.zlib is not zlib
-        ours = rendered.document.write_pdf(**options)
-    assert pydyf.zlib is zlib
-    assert ours != plain
-
-    def contents(data: bytes) -> list[bytes]:
-        return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(data)).pages]
-
-    assert contents(ours) == contents(plain)
-    first = PdfReader(io.BytesIO(ours)).pages[0]["/Contents"].get_object()
-    raw = first._data  # the stream as written: level 6 is how zlib compresses it by default
-    assert raw == zlib.compress(zlib.decompress(raw), 6)
-
-
-def test_garbage_of_a_build_is_left_frozen_and_collected_by_the_next() -> None:
-    """After a build the collector is on again without scanning what the build made (it is
-    frozen); the next build collects the cycles the last one left, so memory does not grow
-    from build to build in a long-lived process."""
-    import gc
-    import weakref
-
-    from notespress.render import no_cyclic_gc
-
-    class Node:
-        pass
-
-    def cycle() -> weakref.ref[Node]:
-        node = Node()
-        node.me = node  # type: ignore[attr-defined]
-        return weakref.ref(node)
-
-    assert gc.isenabled()
-    with no_cyclic_gc():
-        assert not gc.isenabled()
-        with no_cyclic_gc():  # nested: changes nothing
-            left = cycle()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.collect()  # a full collection does not reach the frozen objects
-    assert left() is not None
-    assert gc.get_freeze_count() > 0
-    with no_cyclic_gc():
-        assert left() is None  # collected on the way into the next build
-    gc.unfreeze()
-
-
-def _pid_task(shared: str, fail: str) -> tuple[str, int]:
-    from notespress.errors import NotespressError, Problem
-
-    if fail == "problem":
-        raise NotespressError(Problem(Path("issues/x/a.md"), "a problem in a child", 7))
-    if fail == "die":
-        os._exit(3)
-    return shared, os.getpid()
-
-
-def test_editions_forked_report_back_their_results_and_errors() -> None:
-    from notespress.build import _run_tasks
-    from notespress.errors import NotespressError
-
-    results = _run_tasks([(_pid_task, ("",)), (_pid_task, ("",))], "shared")
-    assert [shared for shared, _ in results] == ["shared", "shared"]
-    if (os.cpu_count() or 1) > 1:  # the first in a forked process, the last in this one
-        assert results[0][1] != os.getpid() and results[1][1] == os.getpid()
-    with pytest.raises(NotespressError) as caught:
-        _run_tasks([(_pid_task, ("problem",)), (_pid_task, ("",))], "shared")
-    assert str(caught.value) == "issues/x/a.md:7: a problem in a child"
-    if (os.cpu_count() or 1) > 1:
-        with pytest.raises(NotespressError, match="ended with code 3"):
-            _run_tasks([(_pid_task, ("die",)), (_pid_task, ("",))], "shared")

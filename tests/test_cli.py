@@ -40,10 +40,12 @@ def test_init_then_build_from_inside_the_workspace(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(target), "--name", "Red Notes",
                                  "--page-size", "a4"])
     assert result.exit_code == 0, result.output
-    for path in ("notespress.yaml", "platform/en.md", "layouts/issue.html",
-                 "layouts/notespress.css", "issues/issue-1/issue.yaml"):
+    for path in ("notespress.yaml", "platform/en.md", "layouts/README.md",
+                 "issues/issue-1/issue.yaml", "issues/issue-1/01-welcome.md"):
         assert (target / path).is_file(), path
-    assert list((target / "fonts").rglob("OFL.txt"))
+    # the layouts and fonts come with notespress: the publication holds only its changes
+    assert sorted(p.name for p in (target / "layouts").iterdir()) == ["README.md"]
+    assert not (target / "fonts").exists()
     os.chdir(target / "issues")  # the workspace is found by searching upward
     result = runner.invoke(app, ["build", "1", "--html"])
     assert result.exit_code == 0, result.output

@@ -134,7 +134,7 @@ CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
      ["notespress.yaml:1: name: required key is missing"]),
     ("config bad page size",
      lambda r: edit(r / "notespress.yaml", "page_size: a4", "page_size: a9"),
-     ["notespress.yaml:5: page_size: 'a9' is not a page size"]),
+     ["notespress.yaml:5: page_size: 'a9' is not one of letter, a4"]),
 ]
 
 
@@ -164,7 +164,7 @@ def test_all_problems_of_an_issue_are_reported_in_one_run(broken: Path) -> None:
     write(broken / ISSUE / "02-second.md", "---\nauthor: Nobody\n---\nNo title.\n")
     result = run(broken, "3")
     assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
+    lines = [line for line in result.output.strip().splitlines() if line.startswith("error:")]
     assert len(lines) == 4, result.output
     assert any("issue.yaml:2: date" in line for line in lines)
     assert any("images/missing.png" in line for line in lines)
@@ -211,7 +211,7 @@ def test_network_and_files_outside_are_never_fetched(broken: Path) -> None:
     result = run(broken, "3")
     assert result.exit_code == 1
     assert "notespress reads nothing from the network" in result.output
-    assert "outside the workspace" in result.output
+    assert "leads out of the workspace" in result.output
 
 
 def test_unknown_keys_are_warned_about_not_fatal(broken: Path) -> None:

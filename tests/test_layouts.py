@@ -16,7 +16,7 @@ def test_a_workspace_template_overrides_and_extends_a_builtin(mini: Path) -> Non
     (mini / "layouts" / "cover.html").write_text(
         '<section class="cover"><p class="nameplate">{{ pub.name }} — SPECIAL EDITION</p>\n'
         '{% include "contents.html" %}</section>\n', encoding="utf-8")
-    result = build(mini, "3", write_html=True)
+    result = build(mini, "3", html=True)
     html = next(o for o in result.outputs if o.kind == "html").path.read_text()
     assert "SPECIAL EDITION" in html
     assert 'class="colophon"' in html  # the built-in colophon, through extends

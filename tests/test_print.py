@@ -215,7 +215,7 @@ def test_creep_moves_inner_pages_toward_the_spine(tmp_path: Path) -> None:
                               capture_output=True, text=True, check=True).stdout
         return min(float(x) for x in re.findall(r'xMin="([\d.]+)"', bbox))
 
-    assert booklet_x("2mm") - booklet_x("0mm") == pytest.approx(2 * 72 / 25.4 / 2, abs=0.3)
+    assert booklet_x("0.5mm") - booklet_x("0mm") == pytest.approx(0.5 * 72 / 25.4 / 2, abs=0.1)
 
 
 def test_articles_can_open_on_right_hand_pages(mini: Path) -> None:

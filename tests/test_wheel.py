@@ -20,15 +20,19 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("notespress-*.whl"))
 
 
+@pytest.mark.slow
 def test_wheel_carries_layouts_fonts_and_starter(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "notespress/_defaults/layouts/issue.html" in names
     assert "notespress/_defaults/layouts/notespress.css" in names
     assert any(n.startswith("notespress/_defaults/fonts/") and n.endswith("OFL.txt")
                for n in names)
-    assert "notespress/starter/issues/issue-1/01-welcome.md" in names
+    assert "notespress/_defaults/layouts/.history.json" in names
+    assert "notespress/starter/texts/en/01-welcome.md" in names
+    assert "notespress/starter/texts/fa/01-welcome.md" in names
 
 
+@pytest.mark.slow
 def test_init_and_build_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],

@@ -10,17 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from .config import PAGE_SIZES, Publication
+from .config import Publication
 from .content import Assembled, Issue, Platform
 from .errors import NotespressError, Problem
+from .files import refusal
+from .limits import MAX_SOURCE_BYTES
 from .markup import Source, render_markdown
-from .production import TRIM_POINTS
+from .production import TRIMS
 from .resources import default_layouts
 from .sources import parse_yaml, read_text
 from .typography import base_lang, is_rtl, local_digits, numerals
@@ -29,6 +33,7 @@ MAIN_TEMPLATE = "issue.html"
 
 
 def layout_dirs(root: Path) -> list[Path]:
+    """The folders layouts are looked up in: the workspace's, then the defaults."""
     dirs = [root / "layouts", default_layouts()]
     unique: list[Path] = []
     for folder in dirs:
@@ -37,20 +42,61 @@ def layout_dirs(root: Path) -> list[Path]:
     return unique
 
 
+class LayoutLoader(jinja2.BaseLoader):
+    """The workspace's layouts/ first (but for its untouched copies of a default: see
+    themes.py), the defaults after; `default/NAME` is always the default. A workspace layout
+    that is a link out of the workspace, or not a regular file, is refused."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.workspace = root / "layouts"
+        self.defaults = default_layouts()
+        self.own = self.workspace.is_dir() and self.workspace.resolve() != self.defaults.resolve()
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        from jinja2.loaders import split_template_path
+
+        from .themes import passed_over
+
+        name = "/".join(split_template_path(template))  # no '..' out of the folder
+        if name.startswith("default/"):
+            return self._load(self.defaults / name[len("default/"):], template)
+        own = self.workspace / name
+        if self.own and own.exists() and name not in passed_over(self.root):
+            why = refusal(own, self.root)
+            if why is not None:
+                raise NotespressError(Problem(own, f"layout {why}"))
+            return self._load(own, template)
+        return self._load(self.defaults / name, template)
+
+    @staticmethod
+    def _load(path: Path, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            source = read_text(path, limit=MAX_SOURCE_BYTES, what="layout")
+            mtime = path.stat().st_mtime_ns
+        except NotespressError:
+            raise jinja2.TemplateNotFound(template) from None
+
+        def uptodate() -> bool:
+            try:
+                return path.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
 def make_environment(root: Path) -> jinja2.Environment:
-    """The Jinja environment of a workspace's layouts. One per set of layout folders for the
-    life of the process: templates are compiled once, and reloaded when their file changes."""
-    return _environment(tuple(layout_dirs(root)))
+    """The Jinja environment of a workspace's layouts. One per workspace for the life of the
+    process: templates are compiled once, and reloaded when their file changes."""
+    return _environment(root.resolve())
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in dirs]),
-        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default_layouts()))}),
-    ])
+def _environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=loader,
+        loader=LayoutLoader(root),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -90,11 +136,22 @@ def long_date(value: dt.date, lang: str = "en", day: bool = False) -> str:
 
 
 def load_strings(root: Path, lang: str) -> dict[str, str]:
-    """The layouts' own words in `lang`, falling back to English word by word."""
+    """The layouts' own words in `lang`, falling back to English word by word (a `lang` that
+    is not a language code gets English: it never names a file)."""
+    from .schema import LANG_RE
+    from .themes import passed_over
+
+    codes = ("en", base_lang(lang), lang) if LANG_RE.match(lang) else ("en",)
     files = []
-    for code in ("en", lang.split("-")[0], lang):
+    for code in dict.fromkeys(codes):
         for folder in reversed(layout_dirs(root)):
             path = folder / "strings" / f"{code}.yaml"
+            own = folder != default_layouts()
+            if own and (f"strings/{code}.yaml" in passed_over(root) or not path.exists()):
+                continue
+            why = refusal(path, root) if own else None
+            if why is not None:
+                raise NotespressError(Problem(path, f"strings table {why}"))
             try:
                 stat = path.stat()
             except OSError:
@@ -108,7 +165,7 @@ def _read_strings(files: tuple[tuple[Path, int, int], ...]) -> tuple[tuple[str, 
     """The words of these files (each with its size and time, so that an edit is read)."""
     strings: dict[str, str] = {}
     for path, _, _ in files:
-        doc = parse_yaml(read_text(path), path)
+        doc = parse_yaml(read_text(path, limit=MAX_SOURCE_BYTES, what="strings table"), path)
         strings.update({str(k): str(v) for k, v in doc.data.items()})
     return tuple(strings.items())
 
@@ -120,7 +177,7 @@ def load_platform(pub: Publication, lang: str) -> Platform | None:
     code = next((c for c, p in pub.platform.items() if p == path), pub.lang)
     from .sources import split_front_matter
 
-    text = read_text(path)
+    text = read_text(path, pub.root, what="platform")
     first_line = 1
     if text.startswith("---\n"):
         doc = split_front_matter(text, path)
@@ -140,49 +197,61 @@ MARKS_SPACE = 18.0  # points outside the bleed where the crop marks are drawn
 def page_geometry(issue: Issue) -> dict[str, Any]:
     """The page as the layouts see it: trim size, bleed, margins (all in points)."""
     size = issue.page_size
-    width, height = TRIM_POINTS[size]
-    small = size in ("half-letter", "a5")
-    margins = ({"top": 36.0, "bottom": 44.6, "inside": 36.0, "outside": 39.6} if small else
+    trim = TRIMS[size]
+    margins = ({"top": 36.0, "bottom": 44.6, "inside": 36.0, "outside": 39.6} if trim.small else
                {"top": 54.0, "bottom": 61.2, "inside": 43.2, "outside": 54.0})
     bleed = issue.production.bleed_points(size)
-    css_width, css_height = PAGE_SIZES[size]
-    return {"size": size, "width": css_width, "height": css_height, "width_pt": width,
-            "height_pt": height, "bleed": bleed, "media_bleed": bleed + MARKS_SPACE,
-            "margins": margins, "small": small, "first_top": 28.8 if small else 39.6}
+    return {"size": size, "width": trim.width, "height": trim.height,
+            "width_pt": trim.width_pt, "height_pt": trim.height_pt, "bleed": bleed,
+            "media_bleed": bleed + MARKS_SPACE, "margins": margins, "small": trim.small,
+            "first_top": 28.8 if trim.small else 39.6}
 
 
-def assemble(pub: Publication, issue: Issue, pad: int = 0, part: str = "all",
-             toc_pages: dict[str, int] | None = None, first_page: int = 1,
-             lead_blocks: int | None = None) -> Assembled:
+@dataclass(frozen=True)
+class Part:
+    """What of the issue to lay out: "all"; or, when the padding pages change after layout
+    (pad.py), only the "cover" (with the contents' page numbers given in `toc_pages`, and of
+    the lead article only its first `lead_blocks` blocks when given) or the "back" (padding,
+    platform, colophon, numbered from `first_page`)."""
+
+    kind: str = "all"
+    toc_pages: dict[str, int] = field(default_factory=dict)
+    first_page: int = 1
+    lead_blocks: int | None = None
+
+
+def assemble(pub: Publication, issue: Issue, pad: int = 0, part: Part | None = None,
+             epoch: int | None = None) -> Assembled:
     """Render the main layout with the issue's data into one HTML document.
 
     `pad` pages are added before the platform, so that the page count can be made a multiple
-    of 4 for printing. `part` lays out only the "cover" (with the contents' page numbers given
-    in `toc_pages`, and of the lead article only its first `lead_blocks` blocks when given)
-    or the "back" (padding, platform, colophon, from page `first_page`).
-    """
+    of 4 for printing. `epoch` (SOURCE_DATE_EPOCH) dates the document instead of the issue's
+    date."""
+    part = part or Part()
     env = make_environment(pub.root)
     platform = load_platform(pub, issue.lang)
+    lead_blocks = part.lead_blocks if part.kind == "cover" else None
     context: dict[str, Any] = {
         "pub": pub,
         "issue": issue,
-        "articles": [_article_view(a, lead_blocks if part == "cover" and i == 0 else None)
+        "articles": [_article_view(a, lead_blocks if i == 0 else None)
                      for i, a in enumerate(issue.articles)],
         "platform": _platform_view(platform) if platform else None,
         "strings": load_strings(pub.root, issue.lang),
         "page": page_geometry(issue),
         "production": issue.production,
+        "theme_css": Markup(pub.theme.css()),
         "pad": pad,
-        "part": part,
-        "toc_pages": toc_pages or {},
-        "first_page": first_page,
+        "part": part.kind,
+        "toc_pages": part.toc_pages,
+        "first_page": part.first_page,
         "lang": issue.lang,
         "direction": "rtl" if is_rtl(issue.lang) else "ltr",
         "numerals": numerals(issue.lang),
     }
     title = f"{pub.name} No. {issue.number}" + (f": {issue.title}" if issue.title else "")
     context["document_title"] = title
-    context["stamp"] = document_date(issue)
+    context["stamp"] = document_date(issue, epoch)
     try:
         html = env.get_template(MAIN_TEMPLATE).render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -211,16 +280,20 @@ def layouts_lay_out_parts(root: Path) -> bool:
     return '"back"' in main and "toc_pages" in contents
 
 
-def document_date(issue: Issue) -> str:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the issue's date; never the
-    clock, so that the same inputs give the same bytes."""
-    from .build import source_date_epoch  # checked, and said to be wrong, by the build
-
-    epoch = source_date_epoch()
-    if epoch:
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+def document_date(issue: Issue, epoch: int | None = None) -> str:
+    """The PDF's creation date: `epoch` (SOURCE_DATE_EPOCH) when given, else the issue's
+    date; never the clock, so that the same inputs give the same bytes."""
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{issue.date.isoformat()}T00:00:00Z"
+
+
+def date_epoch(issue: Issue, epoch: int | None = None) -> int:
+    """The document's date in seconds since 1970 (for the tools that stamp one)."""
+    if epoch is not None:
+        return epoch
+    return int(dt.datetime.combine(issue.date, dt.time(), dt.UTC).timestamp())
 
 
 def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import schema as s
 from .errors import NotespressError, Problem, Problems
-from .production import KEYS as PRODUCTION_KEYS
-from .production import Production, read_production
+from .limits import MAX_CONFIG_BYTES
+from .production import FIELDS as PRODUCTION_FIELDS
+from .production import TRIMS, Production, read_production
 from .sources import YamlDoc, parse_yaml, read_text
 
 CONFIG_NAME = "notespress.yaml"
-
-# Trim sizes, width x height in CSS units.
-PAGE_SIZES: dict[str, tuple[str, str]] = {
-    "letter": ("8.5in", "11in"),
-    "a4": ("210mm", "297mm"),
-    "half-letter": ("5.5in", "8.5in"),
-    "a5": ("148mm", "210mm"),
-    "tabloid": ("11in", "17in"),
-}
-
-LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LANG_RE = s.LANG_RE
 
 
 @dataclass(frozen=True)
@@ -32,6 +25,28 @@ class Contact:
     email: str = ""
     website: str = ""
     subscribe: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours and faces set from notespress.yaml, given to the layouts' CSS as custom
+    properties (--accent, --text-font, --heading-font), without copying a layout."""
+
+    accent: str = ""
+    text_font: str = ""
+    heading_font: str = ""
+
+    def css(self) -> str:
+        """`:root { ... }` with the properties that are set ('' when none is)."""
+        values = {"--accent": self.accent,
+                  "--text-font": _font_list(self.text_font),
+                  "--heading-font": _font_list(self.heading_font)}
+        body = " ".join(f"{k}: {v};" for k, v in values.items() if v)
+        return f":root {{ {body} }}\n" if body else ""
+
+
+def _font_list(name: str) -> str:
+    return f'"{name}"' if name else ""
 
 
 @dataclass(frozen=True)
@@ -47,21 +62,35 @@ class Publication:
     price: str
     platform_title: str | None = None
     production: Production = field(default_factory=Production)
-    extra: dict[str, Any] = field(default_factory=dict)
+    theme: Theme = field(default_factory=Theme)
+    slug_setting: str = ""
+    site_url: str = ""
+    mail: dict[str, Any] = field(default_factory=dict)  # validated by mail.py
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown keys (warned about)
     warnings: tuple[Problem, ...] = ()
 
     @property
     def slug(self) -> str:
-        return slugify(self.name)
+        """The name's ASCII slug (or `slug:`), for the names of the files a build writes."""
+        return self.slug_setting or slugify(self.name, fallback="newsletter")
 
     def platform_for(self, lang: str) -> Path | None:
         return self.platform.get(lang) or self.platform.get(self.lang) or next(
             iter(self.platform.values()), None)
 
 
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
-    return slug or "newsletter"
+def slugify(text: str, fallback: str = "newsletter") -> str:
+    """Lowercase ASCII letters, digits and hyphens (accents dropped: 'Lettre de Montréal'
+    gives 'lettre-de-montreal'); `fallback` when nothing is left (a name in Persian)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].strip("-") or fallback
+
+
+def readable_slug(text: str, fallback: str = "section") -> str:
+    """A slug that keeps letters of any script (for anchors inside a document)."""
+    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
+    return slug[:60] or fallback
 
 
 def find_workspace(start: Path) -> Path:
@@ -75,100 +104,108 @@ def find_workspace(start: Path) -> Path:
               "publication, pass --workspace DIR, or create one with 'notespress init DIR'"))
 
 
-def text_value(doc: YamlDoc, key: str, problems: Problems, *, required: bool = False,
-               default: str = "") -> str:
-    """A key's value as text (numbers too), reporting a missing or non-text value."""
-    value = doc.data.get(key)
-    if value is None or value == "":
-        if required:
-            problems.add(doc.path, "required key is missing", doc.first_line, key)
-        return default
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        problems.add(doc.path, f"must be text, not {type(value).__name__}", doc.line(key), key)
-        return default
-    return str(value).strip()
+def _slug_setting(value: Any) -> str:
+    slug = s.text()(value)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", slug):
+        raise s.Invalid(f"'{s.shown(slug)}' is not a file-name slug: lowercase ASCII letters, "
+                        "digits and hyphens, e.g. red-notes")
+    return slug
 
 
-def check_lang(value: str, doc: YamlDoc, key: str, problems: Problems) -> None:
-    if not LANG_RE.match(value):
-        problems.add(doc.path, f"'{value}' is not a language code such as 'en', 'fr' or 'fa'",
-                     doc.line(key), key)
+def _platform(value: Any) -> dict[str, Path] | Path:
+    if isinstance(value, str) and value.strip():
+        return Path(value.strip())
+    if isinstance(value, dict) and value:
+        paths = {}
+        for code, path in value.items():
+            if not isinstance(path, str) or not path.strip():
+                raise s.Invalid(f"the platform for '{s.shown(code)}' must be a path")
+            if not s.LANG_RE.match(str(code)):
+                raise s.Invalid(f"'{s.shown(code)}' is not a language code such as 'en'")
+            paths[str(code)] = Path(path.strip())
+        return paths
+    raise s.Invalid("must be a path, or a mapping from language code to path")
 
 
-KNOWN_KEYS = {"name", "publisher", "tagline", "lang", "page_size", "platform", "platform_title",
-              "contact", "price", *PRODUCTION_KEYS}
+CONTACT = s.Schema((
+    s.Field("address", s.text()), s.Field("email", s.text()), s.Field("website", s.text()),
+    s.Field("subscribe", s.text(one_line=False)),
+), what="contact key")
+
+
+def _contact(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise s.Invalid("must be a mapping with address, email, website, subscribe")
+    return value  # its keys are validated against CONTACT in load_publication
+
+
+FIELDS = (
+    s.Field("name", s.text(max_length=200), required=True, help="the publication's name"),
+    s.Field("publisher", s.text(max_length=300)),
+    s.Field("tagline", s.text(max_length=300)),
+    s.Field("lang", s.language(), default="en"),
+    s.Field("page_size", s.choice(*TRIMS), default="letter"),
+    s.Field("platform", _platform, required=True,
+            help="the path of the platform, e.g. platform/en.md"),
+    s.Field("platform_title", s.text(max_length=200)),
+    s.Field("contact", _contact),
+    s.Field("price", s.text(max_length=100), default="free"),
+    s.Field("slug", _slug_setting, name="slug_setting",
+            help="the start of the file names a build writes"),
+    s.Field("site_url", s.url(), help="the web address of the site, for the feed"),
+    s.Field("accent", s.color(), help="the accent colour of the layouts"),
+    s.Field("text_font", s.text(max_length=100), help="the face of the text"),
+    s.Field("heading_font", s.text(max_length=100), help="the face of headings"),
+    s.Field("mail", lambda v: v, help="mail settings (see README, Email)"),
+    *PRODUCTION_FIELDS,
+)
+SCHEMA = s.Schema(FIELDS)
+THEME_KEYS = ("accent", "text_font", "heading_font")
 
 
 def load_publication(root: Path) -> Publication:
     """Read and validate `notespress.yaml`, reporting every problem at once."""
     path = root / CONFIG_NAME
-    doc = parse_yaml(read_text(path), path, what=CONFIG_NAME)
+    doc = parse_yaml(read_text(path, root, limit=MAX_CONFIG_BYTES), path, what=CONFIG_NAME)
     problems = Problems()
-
-    name = text_value(doc, "name", problems, required=True)
-    publisher = text_value(doc, "publisher", problems, default=name)
-    tagline = text_value(doc, "tagline", problems)
-    lang = text_value(doc, "lang", problems, default="en")
-    check_lang(lang, doc, "lang", problems)
-    page_size = text_value(doc, "page_size", problems, default="letter").lower()
-    if page_size not in PAGE_SIZES:
-        problems.add(path, f"'{page_size}' is not a page size; use one of "
-                           f"{', '.join(PAGE_SIZES)}", doc.line("page_size"), "page_size")
-    price = text_value(doc, "price", problems, default="free")
-    platform_title = text_value(doc, "platform_title", problems) or None
-
-    platform: dict[str, Path] = {}
-    raw = doc.data.get("platform")
-    if raw is None:
-        problems.add(path, "required key is missing (the path of the platform, "
-                           "e.g. platform/en.md)", doc.first_line, "platform")
-    elif isinstance(raw, str):
-        platform[lang] = root / raw
-    elif isinstance(raw, dict) and raw:
-        for code, value in raw.items():
-            if not isinstance(value, str):
-                problems.add(path, f"the platform for '{code}' must be a path", doc.line(
-                    "platform"), "platform")
-            else:
-                platform[str(code)] = root / value
-    else:
-        problems.add(path, "must be a path, or a mapping from language code to path",
-                     doc.line("platform"), "platform")
-    for code, ppath in platform.items():
-        if not ppath.is_file():
-            shown = ppath.relative_to(root) if ppath.is_relative_to(root) else ppath
-            problems.add(path, f"platform file '{shown}' not found", doc.line("platform"),
-                         "platform")
-        elif not ppath.resolve().is_relative_to(root.resolve()):
-            problems.add(path, f"platform file for '{code}' is outside the workspace",
-                         doc.line("platform"), "platform")
-
-    contact = Contact()
-    raw_contact = doc.data.get("contact")
-    if raw_contact is not None:
-        if not isinstance(raw_contact, dict):
-            problems.add(path, "must be a mapping with address, email, website",
-                         doc.line("contact"), "contact")
-        else:
-            values = {}
-            for key in ("address", "email", "website", "subscribe"):
-                value = raw_contact.get(key)
-                if value is not None and not isinstance(value, str):
-                    problems.add(path, "must be text", doc.line("contact"), f"contact.{key}")
-                elif value:
-                    values[key] = value.strip()
-            for key in raw_contact:
-                if key not in ("address", "email", "website", "subscribe"):
-                    problems.add(path, "unknown key (address, email, website, subscribe)",
-                                 doc.line("contact"), f"contact.{key}")
-            contact = Contact(**values)
-
+    values = SCHEMA.validate(doc, problems)
     production = read_production(doc, problems, Production())
+    contact = Contact(**CONTACT.validate(doc, problems, data=values.get("contact", {}),
+                                         prefix="contact.", unknown="error"))
+    platform = _platform_paths(root, values.get("platform"), values.get("lang", "en"), doc,
+                               problems)
+    mail = values.get("mail", {})
+    if not isinstance(mail, dict):
+        problems.add(path, "must be a mapping of mail settings", doc.line("mail"), "mail")
+        mail = {}
+    else:
+        from .mail import check_mail_settings
+
+        problems.extend(check_mail_settings(mail, doc))
     problems.raise_if_any()
-    extra = {k: v for k, v in doc.data.items() if k not in KNOWN_KEYS}
-    warnings = tuple(Problem(path, "unknown key (a typo?); it is ignored", doc.line(key), key,
-                             severity="warning") for key in extra if key != "mail")
-    return Publication(root=root, name=name, publisher=publisher, tagline=tagline, lang=lang,
-                       page_size=page_size, platform=platform, contact=contact, price=price,
-                       platform_title=platform_title, production=production,
-                       extra=extra, warnings=warnings)
+    name = values["name"]
+    return Publication(
+        root=root, name=name, publisher=values.get("publisher") or name,
+        tagline=values.get("tagline", ""), lang=values["lang"], page_size=values["page_size"],
+        platform=platform, contact=contact, price=values["price"],
+        platform_title=values.get("platform_title") or None, production=production,
+        theme=Theme(**{k: values.get(k, "") for k in THEME_KEYS}),
+        slug_setting=values.get("slug_setting", ""), site_url=values.get("site_url", ""),
+        mail=mail, extra={k: v for k, v in doc.data.items() if k not in SCHEMA.known_keys()},
+        warnings=tuple(problems.warnings))
+
+
+def _platform_paths(root: Path, value: dict[str, Path] | Path | None, lang: str, doc: YamlDoc,
+                    problems: Problems) -> dict[str, Path]:
+    if value is None:
+        return {}
+    paths = {lang: value} if isinstance(value, Path) else value
+    platform = {code: root / relative for code, relative in paths.items()}
+    from .files import refusal
+
+    for code, ppath in platform.items():
+        why = refusal(ppath, root)
+        if why is not None:
+            problems.add(doc.path, f"platform file '{paths[code]}' ({code}) {why}",
+                         doc.line("platform"), "platform")
+    return platform

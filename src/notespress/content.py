@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .config import PAGE_SIZES, Publication, check_lang, slugify, text_value
+from . import schema as s
+from .config import Publication, slugify
 from .errors import NotespressError, Problem, Problems
-from .production import KEYS as PRODUCTION_KEYS
-from .production import Production, read_production
+from .files import refusal
+from .limits import MAX_CONFIG_BYTES
+from .production import FIELDS as PRODUCTION_FIELDS
+from .production import TRIMS, Production, read_production
+from .sources import YamlDoc, list_item_lines, parse_yaml, read_text, split_front_matter
 
 if TYPE_CHECKING:
     from .markup import ImageRef
-from .sources import list_item_lines, parse_yaml, read_text, split_front_matter
 
 ISSUE_FILE = "issue.yaml"
+MAX_ISSUE_NUMBER = 999_999
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Article:
     html: str
     images: tuple[ImageRef, ...] = ()
     block_ends: tuple[int, ...] = ()  # where each top-level block ends in `html`
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,148 +76,195 @@ class Issue:
     warnings: tuple[Problem, ...] = ()
 
 
+# ------------------------------------------------------------------ finding an issue
+
+_NUMBER_LINE = re.compile(r"^number:\s*['\"]?(\d+)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def issue_folders(root: Path) -> list[Path]:
+    """Every folder under issues/ that holds an issue.yaml, in name order."""
+    return sorted(p.parent for p in (root / "issues").glob(f"*/{ISSUE_FILE}"))
+
+
+def _declared_number(folder: Path) -> int | None:
+    """The `number:` of an issue.yaml, read without a YAML parser (finding an issue by its
+    number must stay cheap: a build with nothing changed parses no YAML)."""
+    try:
+        head = (folder / ISSUE_FILE).read_bytes()[:MAX_CONFIG_BYTES].decode("utf-8", "replace")
+    except OSError:
+        return None
+    match = _NUMBER_LINE.search(head)
+    return int(match.group(1)) if match else None
+
+
 def resolve_issue(root: Path, ref: str) -> Path:
-    """An issue folder from a folder name under issues/, a path, or a number."""
+    """An issue folder from a folder name under issues/, a path inside the workspace, or a
+    number (the folder issue-N, or the one issue whose issue.yaml has that number)."""
+    root = root.resolve()
     issues_dir = root / "issues"
-    candidates = [issues_dir / ref, Path(ref)]
-    if ref.isdigit():
-        candidates.insert(0, issues_dir / f"issue-{int(ref)}")
-    for candidate in candidates:
+    ref = ref.strip()
+    if ref.isascii() and ref.isdigit():
+        number = int(ref)
+        named = [f for f in (issues_dir / f"issue-{number}", issues_dir / ref)
+                 if (f / ISSUE_FILE).is_file()]
+        numbered = [f for f in issue_folders(root) if _declared_number(f) == number]
+        found = list(dict.fromkeys(p.resolve() for p in [*named, *numbered]))
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            raise NotespressError(Problem(None, f"issue number {number} is ambiguous: {names} "
+                                                "all match; name the folder instead"))
+        if found:
+            return found[0]
+    for candidate in (issues_dir / ref, Path(ref)):
         if (candidate / ISSUE_FILE).is_file():
-            return candidate.resolve()
-    if ref.isdigit() and issues_dir.is_dir():
-        for folder in sorted(issues_dir.iterdir()):
-            yaml_path = folder / ISSUE_FILE
-            if yaml_path.is_file():
-                try:
-                    number = parse_yaml(read_text(yaml_path), yaml_path).data.get("number")
-                except NotespressError:
-                    continue
-                if number == int(ref):
-                    return folder.resolve()
-    known = sorted(p.parent.name for p in issues_dir.glob(f"*/{ISSUE_FILE}"))
-    hint = f" (issues here: {', '.join(known)})" if known else ""
-    for candidate in candidates:
-        if candidate.is_dir():
+            folder = candidate.resolve()
+            if not folder.is_relative_to(root):
+                raise NotespressError(Problem(
+                    folder, "is outside this publication; build it from its own publication "
+                            "(cd into it, or --workspace DIR)"))
+            if refusal(folder / ISSUE_FILE, root) is not None:
+                raise NotespressError(Problem(folder / ISSUE_FILE, "leads out of the workspace"))
+            return folder
+        if candidate.is_dir() and candidate.resolve().is_relative_to(root):
             raise NotespressError(Problem(candidate / ISSUE_FILE, "file not found: an issue "
                                           "folder needs an issue.yaml"))
+    known = [f.name for f in issue_folders(root)]
+    close = difflib.get_close_matches(ref, known, n=3, cutoff=0.5)
+    if close:
+        hint = f"; did you mean {' or '.join(close)}?"
+    elif known:
+        hint = f" (issues here: {', '.join(known[:12])}{', …' if len(known) > 12 else ''})"
+    else:
+        hint = "; create one with 'notespress new'"
     raise NotespressError(Problem(None, f"no issue '{ref}' in {issues_dir}{hint}"))
+
+
+# ------------------------------------------------------------------ reading an issue
+
+
+def _articles_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise s.Invalid("must be a list of file names")
+    return value
+
+
+ISSUE_FIELDS = (
+    s.Field("number", s.integer(0, MAX_ISSUE_NUMBER), required=True,
+            help="the issue number, e.g. 12"),
+    s.Field("date", s.date(), required=True, help="the date of the issue, YYYY-MM-DD"),
+    s.Field("title", s.text(max_length=300)),
+    s.Field("volume", s.text(max_length=40)),
+    s.Field("lang", s.language()),
+    s.Field("page_size", s.choice(*TRIMS)),
+    s.Field("articles", _articles_list, help="the articles in order"),
+    *PRODUCTION_FIELDS,
+)
+ISSUE_SCHEMA = s.Schema(ISSUE_FIELDS)
+
+ARTICLE_FIELDS = (
+    s.Field("title", s.text(max_length=500), required=True, help="title: ... in the front matter"),
+    s.Field("subtitle", s.text(max_length=1000)),
+    s.Field("author", s.text(max_length=300)),
+    s.Field("translator", s.text(max_length=300)),
+    s.Field("lang", s.language()),
+    s.Field("summary", s.text(max_length=2000, one_line=False)),
+)
+ARTICLE_SCHEMA = s.Schema(ARTICLE_FIELDS, what="front matter key")
+# Keys that Markdown from elsewhere (Hugo, Jekyll, Pelican, documentation sites) carries and
+# that mean nothing on paper: accepted without a word. `description` stands for a summary.
+FOREIGN_KEYS = frozenset({"date", "tags", "categories", "draft", "layout", "weight", "aliases",
+                          "permalink", "slug", "toc", "image", "keywords", "sidebar",
+                          "sidebar_position", "id", "nav_order", "parent", "comments", "type",
+                          "lastmod", "updated", "description", "authors"})
 
 
 def load_issue(pub: Publication, folder: Path) -> Issue:
     """Read issue.yaml and every article, collecting all problems before raising."""
     problems = Problems()
     yaml_path = folder / ISSUE_FILE
-    text = read_text(yaml_path)
+    text = read_text(yaml_path, pub.root, limit=MAX_CONFIG_BYTES)
     meta = parse_yaml(text, yaml_path, what=ISSUE_FILE)
-
-    number = meta.data.get("number")
-    if number is None:
-        problems.add(yaml_path, "required key is missing (the issue number, e.g. 12)",
-                     meta.first_line, "number")
-        number = 0
-    elif isinstance(number, bool) or not isinstance(number, int) or number < 0:
-        problems.add(yaml_path, f"'{number}' is not a whole number", meta.line("number"),
-                     "number")
-        number = 0
-
-    date = dt.date(1970, 1, 1)
-    raw_date = meta.data.get("date")
-    if raw_date is None:
-        problems.add(yaml_path, "required key is missing (the date of the issue, YYYY-MM-DD)",
-                     meta.first_line, "date")
-    else:
-        try:
-            date = dt.date.fromisoformat(str(raw_date).strip())
-        except ValueError:
-            problems.add(yaml_path, f"'{raw_date}' is not a date; write it as YYYY-MM-DD",
-                         meta.line("date"), "date")
-
-    title = text_value(meta, "title", problems)
-    volume = text_value(meta, "volume", problems)
-    lang = text_value(meta, "lang", problems) or pub.lang
-    check_lang(lang, meta, "lang", problems)
-    page_size = (text_value(meta, "page_size", problems) or pub.page_size).lower()
-    if page_size not in PAGE_SIZES:
-        problems.add(yaml_path, f"'{page_size}' is not a page size; use one of "
-                                f"{', '.join(PAGE_SIZES)}", meta.line("page_size"), "page_size")
+    values = ISSUE_SCHEMA.validate(meta, problems, defaults=False)
+    lang = values.get("lang", pub.lang)
     production = read_production(meta, problems, pub.production)
-    known = {"number", "date", "title", "volume", "lang", "page_size", "articles",
-             *PRODUCTION_KEYS}
-    unknown = [Problem(yaml_path, "unknown key (a typo?); it is ignored", meta.line(key), key,
-                       severity="warning") for key in meta.data if key not in known]
 
-    files = _article_files(folder, meta, text, problems)
+    files = _article_files(pub.root, folder, meta, text, problems)
     articles: list[Article] = []
-    warnings: list[Problem] = list(pub.warnings) + unknown
     slugs: set[str] = set()
     for path in files:
         try:
-            article, found = _load_article(path, folder, lang, slugs)
+            article, found = _load_article(pub.root, path, folder, lang, slugs)
         except NotespressError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(p for p in found if p.severity == "error")
-        warnings.extend(p for p in found if p.severity != "error")
+        problems.extend(found)
         if article is not None:
             articles.append(article)
-    if not files and not problems:
-        problems.add(folder, "the issue has no articles (*.md files)")
+    if not files and not problems.errors:
+        problems.add(folder, "the issue has no articles (*.md files); add one with "
+                             "'notespress new article \"Title\"'")
     problems.raise_if_any()
-    return Issue(folder=folder, name=folder.name, number=number, date=date, title=title,
-                 lang=lang, volume=volume, articles=tuple(articles), page_size=page_size,
-                 production=production, warnings=tuple(warnings))
+    return Issue(folder=folder, name=folder.name, number=values.get("number", 0),
+                 date=values.get("date", dt.date(1970, 1, 1)), title=values.get("title", ""),
+                 lang=lang, volume=values.get("volume", ""), articles=tuple(articles),
+                 page_size=values.get("page_size", pub.page_size), production=production,
+                 warnings=(*pub.warnings, *problems.warnings))
 
 
-def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Path]:
+def _article_files(root: Path, folder: Path, meta: YamlDoc, text: str,
+                   problems: Problems) -> list[Path]:
     listed = meta.data.get("articles")
     if listed is None:
-        return sorted(folder.glob("*.md"))
+        files = []
+        for path in sorted(folder.glob("*.md")):
+            why = refusal(path, folder)
+            if why is not None:
+                problems.add(path, f"article {why}")
+            else:
+                files.append(path)
+        return files
     if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
-        problems.add(meta.path, "must be a list of file names", meta.line("articles"),
-                     "articles")
-        return []
+        return []  # reported by the schema
     lines = list_item_lines(text, "articles")
     seen: set[str] = set()
     files: list[Path] = []
     for index, name in enumerate(listed):
         line = lines[index] if index < len(lines) else meta.line("articles")
-        path = (folder / name).resolve()
-        if not path.is_relative_to(folder.resolve()):
-            problems.add(meta.path, f"article '{name}' is outside the issue folder", line,
-                         "articles")
-        elif name in seen:
+        path = folder / name
+        why = refusal(path, folder)
+        if name in seen:
             problems.add(meta.path, f"article '{name}' is listed twice", line, "articles")
-        elif not path.is_file():
+        elif why == "not found":
             problems.add(meta.path, f"article '{name}' not found in {folder.name}/", line,
                          "articles")
+        elif why is not None:
+            problems.add(meta.path, f"article '{name}' {why.replace('workspace', 'issue folder')}",
+                         line, "articles")
         else:
             files.append(path)
         seen.add(name)
     return files
 
 
-def _load_article(path: Path, folder: Path, issue_lang: str,
+def _load_article(root: Path, path: Path, folder: Path, issue_lang: str,
                   slugs: set[str]) -> tuple[Article | None, list[Problem]]:
     from .markup import Source, render_markdown, typeset_plain
 
-    doc = split_front_matter(read_text(path), path)
+    doc = split_front_matter(read_text(path, folder, what="article"), path)
     problems = Problems()
     meta = doc.meta
-    title = text_value(meta, "title", problems, required=True)
-    lang = text_value(meta, "lang", problems) or issue_lang
-    check_lang(lang, meta, "lang", problems)
-    fields = {key: text_value(meta, key, problems)
-              for key in ("subtitle", "author", "translator", "summary")}
-    title = typeset_plain(title, lang)
+    known = {k: v for k, v in meta.data.items() if k not in FOREIGN_KEYS}
+    values = ARTICLE_SCHEMA.validate(meta, problems, data=known)
+    if "summary" not in values and isinstance(meta.data.get("description"), str):
+        values["summary"] = meta.data["description"].strip()
+    if "author" not in values and isinstance(meta.data.get("authors"), list):
+        values["author"] = ", ".join(str(a) for a in meta.data["authors"] if a)
+    lang = values.get("lang", issue_lang)
+    title = typeset_plain(values.get("title", ""), lang)
+    fields = {key: values.get(key, "") for key in ("subtitle", "author", "translator", "summary")}
     for key in ("subtitle", "summary"):
         fields[key] = typeset_plain(fields[key], lang)
-    for key in meta.data:
-        if key not in ("title", "lang", "subtitle", "author", "translator", "summary"):
-            problems.items.append(Problem(path, "unknown front matter key (title, subtitle, "
-                                          "author, translator, lang, summary)",
-                                          meta.line(key), key, severity="warning"))
-    slug = slugify(path.stem)
+    slug = slugify(path.stem, fallback="article")
     while slug in slugs:
         slug += "-x"
     slugs.add(slug)
@@ -218,8 +272,10 @@ def _load_article(path: Path, folder: Path, issue_lang: str,
                                                 folder=folder, lang=lang,
                                                 id_prefix=f"{slug}-"))
     found = problems.items + rendered.problems
-    if any(p.severity == "error" for p in problems.items):
+    if problems.errors:
         return None, found
     article = Article(path=path, slug=slug, title=title, lang=lang, html=rendered.html,
-                      images=tuple(rendered.images), block_ends=rendered.block_ends, **fields)
+                      images=tuple(rendered.images), block_ends=rendered.block_ends,
+                      words=len(doc.body.split()), **fields)
     return article, found
+

@@ -7,7 +7,11 @@ just before they are written, so nothing is parsed back and written twice:
 - screen: every box cropped to the trim: no bleed, no marks; live links, tags, and pictures
   resampled from their original files to the resolution a screen needs;
 - booklet: the print edition's trimmed pages imposed two-up for saddle stitching (impose.py);
-- grayscale: the print edition converted to gray by Ghostscript, for the photocopier.
+- grayscale: the print edition cut to the trim and converted to gray by Ghostscript, for the
+  photocopier (printed at 100 % on paper of the trim size).
+
+`write_editions` writes the wanted ones into a folder: the print family (print, booklet,
+grayscale) and the screen edition side by side where the system allows (workers.py).
 """
 
 from __future__ import annotations
@@ -19,19 +23,118 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotespressError, Problem
+from .files import atomic_write
+
+if TYPE_CHECKING:
+    from .render import LaidOut
 
 MARK_GAP = 3.0  # points between the bleed and the start of a crop mark
 MARK_WIDTH = 0.25
+PRINT_FAMILY = ("print", "booklet", "grayscale")
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top in points
 Finisher = Callable[[Any, Any], None]  # (WeasyPrint document, pydyf PDF) -> None
+
+
+@dataclass(frozen=True)
+class ScreenImages:
+    """How pictures are resampled for the screen edition."""
+
+    dpi: float = 150.0
+    jpeg_quality: int = 80
+    root: Path = Path(".")  # the workspace, whose files WeasyPrint sees under WORKSPACE_URI
+    files: dict[str, Path] = field(default_factory=dict)  # picture file URI -> its file
+    # where resampled copies are kept from one build to the next (None: not kept)
+    cache: Path | None = None
+
+
+@dataclass(frozen=True)
+class EditionPlan:
+    """What to write, and the settings each edition needs."""
+
+    wanted: tuple[str, ...]
+    identifier: bytes  # the PDF identifier, from the inputs' content
+    bleed: float  # points
+    creep_mm: float
+    rtl: bool  # a right-to-left issue: the booklet is bound on the right
+    date_epoch: int  # the documents' date, for what Ghostscript stamps
+    screen: ScreenImages = field(default_factory=ScreenImages)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One edition written to the staging folder."""
+
+    kind: str
+    path: Path
+    pages: int
+    note: str = ""
+
+
+def write_editions(laid_out: LaidOut, plan: EditionPlan, folder: Path
+                   ) -> tuple[list[Written], list[Problem]]:
+    """Every wanted edition of `laid_out`, written into `folder`, with WeasyPrint's words."""
+    from .workers import side_by_side
+
+    tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+    if set(PRINT_FAMILY) & set(plan.wanted):
+        tasks.append((_print_family, (plan, folder)))
+    if "screen" in plan.wanted:
+        tasks.append((_screen, (plan, folder)))
+    written: list[Written] = []
+    problems: list[Problem] = []
+    for made, said in side_by_side(tasks, laid_out):
+        written += made
+        problems += [p for p in said if p not in problems]
+    order = {kind: i for i, kind in enumerate(("print", "screen", "booklet", "grayscale"))}
+    return sorted(written, key=lambda w: order[w.kind]), problems
+
+
+Made = tuple[list[Written], list[Problem]]
+
+
+def _print_family(laid_out: LaidOut, plan: EditionPlan, folder: Path) -> Made:
+    """The print edition, and what derives from it: the booklet and the grayscale edition."""
+    from .impose import impose
+    from .render import write_pdf
+
+    printed = folder / "print.pdf"
+    # Tags serve readers on screens (the screen edition has them); a printer needs none.
+    problems = write_pdf(laid_out, printed, identifier=plan.identifier, tags=False,
+                         finisher=print_finisher(plan.bleed))
+    pages = laid_out.pages
+    made = [Written("print", printed, pages)] if "print" in plan.wanted else []
+    if "booklet" in plan.wanted:
+        sheets = impose(printed, folder / "booklet.pdf", creep_mm=plan.creep_mm, rtl=plan.rtl)
+        made.append(Written("booklet", folder / "booklet.pdf", 2 * sheets,
+                            f"{sheets} sheet{'s' if sheets > 1 else ''}: print double-sided, "
+                            "flip on short edge, then fold and staple"))
+    if "grayscale" in plan.wanted:
+        make_grayscale(printed, folder / "grayscale.pdf", plan.identifier, plan.date_epoch)
+        made.append(Written("grayscale", folder / "grayscale.pdf", pages,
+                            "trimmed to the page size: copy at 100 %"))
+    return made, problems
+
+
+def _screen(laid_out: LaidOut, plan: EditionPlan, folder: Path) -> Made:
+    from .compat import screen_picture_hook
+    from .render import write_pdf
+
+    widths = printed_widths(laid_out, plan.screen)
+    target = folder / "screen.pdf"
+    with screen_picture_hook(lambda image: _screen_copy(image, plan.screen, widths)):
+        problems = write_pdf(laid_out, target, identifier=plan.identifier, tags=True,
+                             finisher=screen_finisher())
+    return [Written("screen", target, laid_out.pages)], problems
+
+
+# ------------------------------------------------------------------ print
 
 
 def _box(array: Any) -> Box:
@@ -56,17 +159,14 @@ def crop_marks(trim: Box, media: Box, bleed: float) -> bytes:
     return ("\n".join(ops) + "\n").encode()
 
 
-def _pages(pdf: Any) -> list[Any]:
-    """The page dictionaries of a pydyf PDF, in order."""
-    return [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
-
-
 def print_finisher(bleed: float) -> Finisher:
     """Bleed box, crop marks, no annotations."""
     import pydyf
 
+    from .compat import pdf_pages
+
     def finish(document: Any, pdf: Any) -> None:
-        for page in _pages(pdf):
+        for page in pdf_pages(pdf):
             trim = _box(page["TrimBox"])
             page["BleedBox"] = pydyf.Array([trim[0] - bleed, trim[1] - bleed,
                                             trim[2] + bleed, trim[3] + bleed])
@@ -85,24 +185,45 @@ def print_finisher(bleed: float) -> Finisher:
     return finish
 
 
-@dataclass(frozen=True)
-class ScreenImages:
-    """How pictures are resampled for the screen edition."""
+def make_grayscale(source: Path, target: Path, identifier: bytes, date_epoch: int) -> None:
+    """The print edition cut to its trim and every colour and picture in gray, by
+    Ghostscript; the same bytes from the same inputs (Ghostscript dates the file from
+    SOURCE_DATE_EPOCH, and its random identifier is replaced by the edition's)."""
+    gs = shutil.which("gs")
+    if gs is None:
+        raise NotespressError(Problem(None, "the grayscale edition needs Ghostscript ('gs'); "
+                                            "install it with: apt-get install ghostscript"))
+    command = [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
+               "-sColorConversionStrategy=Gray", "-sProcessColorModel=DeviceGray",
+               "-dOverrideICC", "-dAutoRotatePages=/None", "-dCompatibilityLevel=1.7",
+               "-dUseTrimBox", "-dEmbedAllFonts=true", "-dSubsetFonts=true",
+               "-dPDFSETTINGS=/printer", f"-sOutputFile={target}", str(source)]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(date_epoch)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise NotespressError(Problem(None, f"Ghostscript could not make the grayscale "
+                                            f"edition: {done.stderr.strip()[:300]}"))
+    data = target.read_bytes()
+    ident = identifier.hex().upper().encode()
+    # the trailer's /ID, two strings of 16 bytes: replaced by as many hex digits, so that
+    # every offset in the file stays as it was
+    fixed, count = re.subn(rb"/ID \[<[0-9A-Fa-f]{32}><[0-9A-Fa-f]{32}>\]",
+                           b"/ID [<" + ident + b"><" + ident + b">]", data)
+    if count:
+        atomic_write(target, fixed)
 
-    dpi: float = 150.0
-    jpeg_quality: int = 80
-    # WeasyPrint's id of each picture -> (the widest it is printed, in inches; its file)
-    printed: dict[str, tuple[float, Path]] = field(default_factory=dict)
-    # where resampled copies are kept from one build to the next (None: not kept)
-    cache: Path | None = None
+
+# ------------------------------------------------------------------ screen
 
 
 def screen_finisher() -> Finisher:
     """Every box set to the trim box: what a reader on a screen should see."""
     import pydyf
 
+    from .compat import pdf_pages
+
     def finish(document: Any, pdf: Any) -> None:
-        for page in _pages(pdf):
+        for page in pdf_pages(pdf):
             trim = pydyf.Array(_box(page["TrimBox"]))
             for name in ("MediaBox", "CropBox", "BleedBox", "ArtBox", "TrimBox"):
                 page[name] = trim
@@ -110,44 +231,35 @@ def screen_finisher() -> Finisher:
     return finish
 
 
-@contextlib.contextmanager
-def screen_pictures(settings: ScreenImages) -> Iterator[None]:
-    """While the screen edition is written, each picture printed larger than it needs to be
-    on a screen goes into the PDF as a copy resampled to about `settings.dpi` at its printed
-    size, made from its original file (or taken from the cache of the last build), instead
-    of the whole picture."""
-    from weasyprint.images import RasterImage
+def printed_widths(laid_out: LaidOut, settings: ScreenImages
+                   ) -> dict[str, tuple[float, Path]]:
+    """Each raster picture of the issue (by WeasyPrint's image id): the widest it is printed,
+    in inches, and its file."""
+    from .compat import CSS_PX_PER_IN, page_box, walk_boxes
+    from .render import real_uri
 
-    original = RasterImage.get_x_object
-
-    def get_x_object(image: Any, interpolate: bool, dpi_ratio: float) -> Any:
-        made = _screen_copy(image, settings)
-        if made is None:
-            return original(image, interpolate, dpi_ratio)
-        data, filters, (width, height), mode = made
-        import pydyf
-
-        return pydyf.Stream([data], pydyf.Dictionary({
-            "Type": "/XObject", "Subtype": "/Image", "Width": width, "Height": height,
-            "ColorSpace": "/DeviceGray" if mode == "L" else "/DeviceRGB",
-            "BitsPerComponent": 8, "Interpolate": "true" if interpolate else "false",
-            "Filter": filters}))
-
-    RasterImage.get_x_object = get_x_object  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        RasterImage.get_x_object = original  # type: ignore[method-assign]
+    widths: dict[str, tuple[float, Path]] = {}
+    for page in laid_out.document.pages:
+        for box, _ in walk_boxes(page_box(page)):
+            image, element = getattr(box, "replacement", None), getattr(box, "element", None)
+            if image is None or element is None or not hasattr(image, "mode"):
+                continue  # not a raster picture (an SVG drawing, say)
+            path = settings.files.get(real_uri(element.get("src", ""), settings.root))
+            if path is not None:
+                inches = max(box.width / CSS_PX_PER_IN, widths.get(image.id, (0.0, path))[0])
+                widths[image.id] = (inches, path)
+    return widths
 
 
 CACHE_VERSION = "1"
 
 
-def _screen_copy(image: Any, settings: ScreenImages
+def _screen_copy(image: Any, settings: ScreenImages,
+                 widths: dict[str, tuple[float, Path]]
                  ) -> tuple[bytes, str, tuple[int, int], str] | None:
     """The resampled picture as (data, PDF filter, size, mode), or None when it is kept as it
     is (small enough already, or with transparency)."""
-    placed = settings.printed.get(image.id)
+    placed = widths.get(image.id)
     if placed is None or image.mode not in ("RGB", "L", "CMYK"):
         return None
     inches, original = placed
@@ -190,75 +302,10 @@ def _screen_copy(image: Any, settings: ScreenImages
 
         data = zlib.compress(smaller.tobytes(), 9)
     if cached is not None:
-        _keep(cached, data)
+        with contextlib.suppress(OSError):  # a cache that cannot be written is no cache
+            atomic_write(cached, data)
     return data, _filter(jpeg), (width, height), mode
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all; a cache that cannot be written is no cache."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _filter(jpeg: bool) -> str:
     return "/DCTDecode" if jpeg else "/FlateDecode"
-
-
-def make_grayscale(source: Path, target: Path) -> None:
-    """Every colour and picture in gray, by Ghostscript."""
-    gs = shutil.which("gs")
-    if gs is None:
-        raise NotespressError(Problem(None, "the grayscale edition needs Ghostscript ('gs'); "
-                                            "install it with: apt-get install ghostscript"))
-    command = [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-               "-sColorConversionStrategy=Gray", "-sProcessColorModel=DeviceGray",
-               "-dOverrideICC", "-dAutoRotatePages=/None", "-dCompatibilityLevel=1.7",
-               "-dEmbedAllFonts=true", "-dSubsetFonts=true",
-               "-dPDFSETTINGS=/printer", f"-sOutputFile={target}", str(source)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise NotespressError(Problem(None, f"Ghostscript could not make the grayscale "
-                                            f"edition: {done.stderr.strip()[:300]}"))
-    # Ghostscript stamps the clock's time and a new identifier: put back the source's, so
-    # that the same inputs give the same bytes.
-    from pypdf import PdfReader, PdfWriter
-
-    original = PdfReader(source)
-    writer = PdfWriter(clone_from=target)
-    info = {k: v for k, v in (original.metadata or {}).items() if isinstance(v, str)}
-    writer.add_metadata(info)
-    metadata = writer._root_object.get("/Metadata")
-    if metadata is not None:  # Ghostscript's XMP carries the clock's time and a random uuid
-        stream = metadata.get_object()
-        stamp = _xmp_date(info.get("/CreationDate", ""))
-        xmp = stream.get_data().decode("utf-8", "replace")
-        xmp = re.sub(r"(<xmp:(?:ModifyDate|CreateDate|MetadataDate)>)[^<]*", rf"\g<1>{stamp}",
-                     xmp)
-        xmp = re.sub(r"uuid:[0-9a-f-]+", "uuid:" + _uuid_from(info), xmp)
-        stream.set_data(xmp.encode("utf-8"))
-    identifier = original.trailer.get("/ID")
-    if identifier is not None:
-        writer._ID = identifier
-    with open(target, "wb") as handle:
-        writer.write(handle)
-
-
-def _xmp_date(pdf_date: str) -> str:
-    """'D:20260501000000Z' -> '2026-05-01T00:00:00Z'."""
-    digits = re.sub(r"\D", "", pdf_date)[:14].ljust(14, "0")
-    return (f"{digits[0:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:"
-            f"{digits[12:14]}Z")
-
-
-def _uuid_from(info: dict[str, str]) -> str:
-    digest = hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()
-    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"

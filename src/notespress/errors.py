@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# Control characters (C0 but tab and newline, DEL, C1) and the escape sequences they start:
+# text from a user's files is echoed to a terminal, which must not be told to do anything.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                      r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with terminal escape sequences and control characters removed."""
+    return _CONTROL.sub("", text)
 
 
 def display_path(path: Path | str) -> str:
@@ -14,19 +28,23 @@ def display_path(path: Path | str) -> str:
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        return printable(str(path))
+    return printable(str(path) if rel.startswith("..") else rel)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: where it is and what is wrong."""
+    """One thing wrong with the input: where it is (file, line, key) and what is wrong."""
 
     path: Path | None
     message: str
     line: int | None = None
     key: str | None = None
-    severity: str = "error"  # or "warning"
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = display_path(self.path) if self.path else "notespress"
@@ -34,7 +52,12 @@ class Problem:
             where += f":{self.line}"
         what = f"{self.key}: {self.message}" if self.key else self.message
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{what}"
+        return printable(f"{where}: {prefix}{what}")
+
+
+def warning(path: Path | None, message: str, line: int | None = None,
+            key: str | None = None) -> Problem:
+    return Problem(path, message, line, key, "warning")
 
 
 class NotespressError(Exception):
@@ -46,11 +69,10 @@ class NotespressError(Exception):
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.problems)  # (pickled whole, from a worker process)
 
-    def __reduce__(self) -> tuple[type[NotespressError], tuple[list[Problem]]]:
-        # from a forked process to its parent with every problem whole
-        return (NotespressError, (self.problems,))
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
 
 
 class Problems:
@@ -60,15 +82,24 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, path: Path | None, message: str, line: int | None = None,
-            key: str | None = None) -> None:
-        self.items.append(Problem(path, message, line, key))
+            key: str | None = None, severity: Severity = "error") -> None:
+        self.items.append(Problem(path, message, line, key, severity))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if not p.is_error]
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     def raise_if_any(self) -> None:
-        if self.items:
+        """Raise the errors (with the warnings beside them) if there is any error."""
+        if self.errors:
             raise NotespressError(self.items)

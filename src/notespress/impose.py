@@ -18,12 +18,11 @@ from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
     FloatObject,
-    IndirectObject,
     NameObject,
     StreamObject,
 )
 
-from .production import TO_POINTS
+from .production import MM
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,9 @@ def impose(source: Path, target: Path, *, rtl: bool = False, creep_mm: float = 0
     count = len(reader.pages)
     trim = reader.pages[0].trimbox
     width, height = float(trim.width), float(trim.height)
-    forms: dict[int, IndirectObject] = {}
+    forms: dict[int, StreamObject] = {}
 
-    def form(number: int) -> IndirectObject:
+    def form(number: int) -> StreamObject:
         if number not in forms:
             page = reader.pages[number - 1]
             box = page.trimbox
@@ -72,16 +71,16 @@ def impose(source: Path, target: Path, *, rtl: bool = False, creep_mm: float = 0
                 [FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)])
             resources = page.get("/Resources")
             if resources is not None:
-                xobject[NameObject("/Resources")] = writer._add_object(
-                    resources.get_object().clone(writer))
-            xobject.set_data(page._get_contents_as_bytes() or b"")
-            forms[number] = writer._add_object(xobject.flate_encode())
+                xobject[NameObject("/Resources")] = resources.get_object().clone(writer)
+            contents = page.get_contents()
+            xobject.set_data(contents.get_data() if contents is not None else b"")
+            forms[number] = xobject.flate_encode()  # (made an indirect object when written)
         return forms[number]
 
     sides = spread_order(count, rtl)
     for index, side in enumerate(sides):
         sheet = PageObject.create_blank_page(writer, width=2 * width, height=height)
-        shift = creep_mm * TO_POINTS["mm"] * (index // 2) / 2
+        shift = creep_mm * MM * (index // 2) / 2
         names = DictionaryObject()
         ops = []
         for slot, number in enumerate((side.left, side.right)):
@@ -96,7 +95,7 @@ def impose(source: Path, target: Path, *, rtl: bool = False, creep_mm: float = 0
             {NameObject("/XObject"): names})
         content = StreamObject()
         content.set_data(("\n".join(ops) + "\n").encode())
-        sheet[NameObject("/Contents")] = writer._add_object(content)
+        sheet[NameObject("/Contents")] = content
         writer.add_page(sheet)
     writer.add_metadata({k: v for k, v in (reader.metadata or {}).items()
                          if isinstance(v, str)})

@@ -83,7 +83,7 @@ def load_settings(pub: Publication, env: dict[str, str] | None = None) -> MailSe
     """The `mail:` section, validated, then the environment's overrides."""
     env = dict(os.environ if env is None else env)
     path = pub.root / "notespress.yaml"
-    raw = pub.extra.get("mail") or {}
+    raw = pub.mail or pub.extra.get("mail") or {}
     problems = Problems()
     if not isinstance(raw, dict):
         raise NotespressError(Problem(path, "must be a mapping of mail settings", key="mail"))
@@ -662,3 +662,17 @@ def distribute(root: Path, issue_ref: str, subscribers_path: Path, *, send: bool
     finally:
         log.close()
     return outcome
+
+
+def check_mail_settings(raw: dict[str, Any], doc: Any) -> list[Problem]:
+    """The problems of a `mail:` section (for build and check), without raising."""
+    from .config import Contact, Publication
+
+    pub = Publication(root=doc.path.parent, name="", publisher="", tagline="", lang="en",
+                      page_size="letter", platform={}, contact=Contact(), price="", mail=raw)
+    try:
+        load_settings(pub, env={})
+    except NotespressError as exc:
+        return [Problem(p.path, p.message, doc.line(p.key or "mail"), p.key, p.severity)
+                for p in exc.problems]
+    return []

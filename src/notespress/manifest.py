@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .files import atomic_write, is_inside, refusal
 from .resources import default_fonts, default_layouts
 
 MANIFEST = ".manifest.json"
@@ -67,12 +68,23 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def files_under(folder: Path) -> list[Path]:
-    """Every file under `folder` that a build may read: through linked folders too (fontconfig
-    and Jinja follow them), not in hidden ones or Python's caches."""
+def files_under(folder: Path, *inside: Path) -> list[Path]:
+    """Every regular file under `folder` that a build may read: through linked folders too
+    (fontconfig and Jinja follow them) but, when `inside` is given, never out of those
+    folders; not in hidden folders or Python's caches. A FIFO, device or socket is left out
+    (it is never read: reading one could block forever); `refused_under` names them."""
+    return [path for path, why in _walk(folder, inside) if why is None]
+
+
+def refused_under(folder: Path, *inside: Path) -> list[tuple[Path, str]]:
+    """The entries under `folder` that `files_under` leaves out, and why."""
+    return [(path, why) for path, why in _walk(folder, inside) if why is not None]
+
+
+def _walk(folder: Path, inside: tuple[Path, ...]) -> list[tuple[Path, str | None]]:
     if not folder.is_dir():
         return []
-    found = []
+    found: list[tuple[Path, str | None]] = []
     seen: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
         real = os.path.realpath(dirpath)
@@ -80,24 +92,52 @@ def files_under(folder: Path) -> list[Path]:
             dirnames[:] = []
             continue
         seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
+        base = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            if inside and not is_inside(base / name, *inside):
+                found.append((base / name, "leads out of the workspace (a link to a folder "
+                                           "elsewhere?); copy what it holds in"))
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = base / name
+            found.append((path, refusal(path, *inside) if inside else _special(path)))
     return found
+
+
+def _special(path: Path) -> str | None:
+    why = refusal(path)
+    return None if why == "not found" else why  # (a broken link: nothing to read)
 
 
 def input_files(root: Path, issue_folder: Path) -> list[tuple[str, Path]]:
     """Every file the build of an issue may read, with a stable name."""
     named: list[tuple[str, Path]] = [("notespress.yaml", root / "notespress.yaml")]
-    for label, folder in (("platform", root / "platform"), ("issue", issue_folder),
-                          ("layouts", root / "layouts"), ("fonts", root / "fonts"),
-                          ("default-layouts", default_layouts()),
-                          ("default-fonts", default_fonts())):
-        named += [(f"{label}/{p.relative_to(folder)}", p) for p in files_under(folder)]
+    for label, folder, inside in (
+            ("platform", root / "platform", (root,)), ("issue", issue_folder, (root,)),
+            ("layouts", root / "layouts", (root,)), ("fonts", root / "fonts", (root,)),
+            ("default-layouts", default_layouts(), ()),
+            ("default-fonts", default_fonts(), ())):
+        named += [(f"{label}/{p.relative_to(folder)}", p) for p in files_under(folder, *inside)]
+    named.append(("default-layouts/.history.json", default_layouts() / ".history.json"))
     # notespress's own code: a change to it without a new version number (a checkout of
     # the development tree, a patched install) changes what a build writes too
     package = Path(__file__).parent
     named += [(f"notespress/{p.name}", p) for p in sorted(package.glob("*.py"))]
     return named
+
+
+def refused_inputs(root: Path, issue_folder: Path) -> list[tuple[Path, str]]:
+    """What the workspace holds where a build reads and may not read: links out of it,
+    FIFOs, devices, sockets."""
+    return [found for folder in (root / "platform", issue_folder, root / "layouts",
+                                 root / "fonts") for found in refused_under(folder, root)]
 
 
 @dataclass
@@ -136,7 +176,7 @@ def read_records(root: Path, paths: list[Path],
     records: dict[str, Any] = {}
     for path in paths:
         path = path.resolve()
-        if not path.is_relative_to(root):
+        if not path.is_relative_to(root) or refusal(path, root) not in (None, "not found"):
             continue  # notespress's own layouts and fonts, in the inputs already
         name = path.relative_to(root).as_posix()
         records[name] = _record(path, previous.get(name))
@@ -184,11 +224,14 @@ def refresh(out_dir: Path, inputs: Inputs, manifest: dict[str, Any]) -> None:
         sums_ok = (out_dir / SUMS).read_text(encoding="utf-8") == sums
     except (OSError, ValueError):
         sums_ok = False
-    if not sums_ok:
-        _write(out_dir / SUMS, sums)
-    if manifest["files"] != inputs.files:
-        _write(out_dir / MANIFEST, json.dumps({**manifest, "files": inputs.files}, indent=1,
-                                              sort_keys=True) + "\n")
+    try:  # (a folder that cannot be written to: the editions are there all the same)
+        if not sums_ok:
+            _write(out_dir / SUMS, sums)
+        if manifest["files"] != inputs.files:
+            _write(out_dir / MANIFEST, json.dumps({**manifest, "files": inputs.files},
+                                                  indent=1, sort_keys=True) + "\n")
+    except OSError:
+        pass
 
 
 def up_to_date(root: Path, out_dir: Path, manifest: dict[str, Any],
@@ -199,6 +242,8 @@ def up_to_date(root: Path, out_dir: Path, manifest: dict[str, Any],
     if not outputs or manifest["digest"] != inputs.digest:
         return None
     for name, known in manifest["read"].items():
+        if refusal(root / name, root) not in (None, "not found"):
+            return None  # (an entry edited to name a file elsewhere, or a FIFO: read again)
         now = _record(root / name, known)
         if (now is None) != (known is None) or (now and now[2] != known[2]):
             return None
@@ -214,23 +259,29 @@ def up_to_date(root: Path, out_dir: Path, manifest: dict[str, Any],
     return outputs
 
 
-def write_manifest(out_dir: Path, inputs: Inputs, outputs: list[dict[str, Any]],
-                   pad: int = 0, read: dict[str, Any] | None = None) -> None:
-    """Record the outputs and SHA256SUMS."""
-    records = {}
-    for output in outputs:
-        path = out_dir / output["file"]
-        stat = path.stat()
-        records[output["kind"]] = {**output, "size": stat.st_size,
-                                   "mtime_ns": stat.st_mtime_ns, "sha256": sha256_file(path)}
-    ordered = sorted(records.values(), key=lambda o: o["file"])
-    data = {"digest": inputs.digest, "files": inputs.files, "outputs": ordered, "pad": pad,
-            "read": read or {}}
-    _write(out_dir / MANIFEST, json.dumps(data, indent=1, sort_keys=True) + "\n")
-    _write(out_dir / SUMS, _sums(ordered))
+def output_record(path: Path, name: str, kind: str, pages: int | None, note: str
+                  ) -> dict[str, Any]:
+    """What the manifest records of one edition (`path` is where it is now; `name` the file
+    name it is published under)."""
+    stat = path.stat()
+    return {"file": name, "kind": kind, "pages": pages, "note": note, "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns, "sha256": sha256_file(path)}
+
+
+def manifest_text(inputs: Inputs, outputs: list[dict[str, Any]], pad: int = 0,
+                  read: dict[str, Any] | None = None,
+                  sections: dict[str, tuple[int, int]] | None = None) -> str:
+    """The manifest: the inputs' hashes, the editions written, the padding pages, the other
+    files read, and where each article falls (first and last page)."""
+    data = {"digest": inputs.digest, "files": inputs.files,
+            "outputs": sorted(outputs, key=lambda o: o["file"]), "pad": pad, "read": read or {},
+            "sections": {k: list(v) for k, v in (sections or {}).items()}}
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def sums_text(outputs: list[dict[str, Any]]) -> str:
+    return _sums(sorted(outputs, key=lambda o: o["file"]))
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, text)

@@ -15,11 +15,16 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from .compat import CSS_PX_PER_IN, page_box, walk_boxes
 from .errors import display_path
 
-CSS_PX_PER_IN = 96
+if TYPE_CHECKING:
+    from .config import Publication
+    from .content import Assembled, Issue
+    from .render import LaidOut
+
 MIN_DPI = 150
 SAFE_INSET_PT = 18.0  # home printers cannot print the outer quarter inch
 PT_PER_PX = 0.75
@@ -27,7 +32,7 @@ PT_PER_PX = 0.75
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str  # "error" or "warning"
+    severity: Literal["error", "warning"]
     rule: str
     message: str
     path: str | None = None  # the article (or other source) the problem is in
@@ -43,13 +48,43 @@ class Finding:
         return asdict(self)
 
 
+# ------------------------------------------------------------------ running every rule
+
+
+def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, laid_out: LaidOut,
+                  outputs: dict[str, Path]) -> list[Finding]:
+    """Every preflight rule, on the laid-out document and the finished editions (by kind:
+    print, screen, booklet...), errors first."""
+    from .build import font_dirs
+
+    platform = assembled.platform
+    sections = section_paths(issue, platform.path if platform else None)
+    images = {ref.path.as_uri(): (ref.width, ref.height)
+              for article in issue.articles for ref in article.images}
+    context = Context(root=pub.root, sections=sections, fonts=font_coverage(font_dirs(pub.root)),
+                      image_px=images)
+    findings = check_layout(laid_out.document, context)
+    if platform is not None and platform.lang != issue.lang:
+        findings.append(Finding("warning", "platform-language",
+                                f"no platform in '{issue.lang}': the '{platform.lang}' platform "
+                                f"is printed (add {issue.lang}: platform/{issue.lang}.md under "
+                                "platform in notespress.yaml)", sections.get("platform")))
+    html_sections = [(a.slug, sections[a.slug], a.html) for a in issue.articles]
+    if platform:
+        html_sections.append(("platform", sections["platform"], platform.html))
+    main = outputs.get("print") or outputs.get("screen")
+    if main is not None:
+        findings += check_text(main, html_sections)
+    for kind, path in outputs.items():
+        if path.suffix == ".pdf":
+            findings += check_fonts(path, kind)
+            findings += check_qpdf(path, kind)
+    findings += check_page_counts(outputs, laid_out.pages)
+    order = {"error": 0, "warning": 1}
+    return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
+
+
 # ------------------------------------------------------------------ walking the layout
-
-
-def walk_boxes(box: Any, ancestors: tuple[Any, ...] = ()) -> Any:
-    yield box, ancestors
-    for child in getattr(box, "children", None) or ():
-        yield from walk_boxes(child, (*ancestors, box))
 
 
 def _section_of(ancestors: tuple[Any, ...], box: Any = None) -> str | None:
@@ -81,15 +116,15 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
     missing: dict[str, tuple[str | None, int]] = {}
     fragments: list[tuple[Any, int, int, str | None]] = []  # element, page, lines, where
     for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box
-        content = (page_box.content_box_x(), page_box.content_box_y(),
-                   page_box.content_box_x() + page_box.width,
-                   page_box.content_box_y() + page_box.height)
-        trim = (0.0, 0.0, page_box.margin_width(), page_box.margin_height())
+        root_box = page_box(page)
+        content = (root_box.content_box_x(), root_box.content_box_y(),
+                   root_box.content_box_x() + root_box.width,
+                   root_box.content_box_y() + root_box.height)
+        trim = (0.0, 0.0, root_box.margin_width(), root_box.margin_height())
         safe = tuple(v + s * SAFE_INSET_PT / PT_PER_PX
                      for v, s in zip(trim, (1, 1, -1, -1), strict=True))
         blocks: list[tuple[Any, tuple[Any, ...]]] = []
-        for box, ancestors in walk_boxes(page_box):
+        for box, ancestors in walk_boxes(root_box):
             kind = type(box).__name__
             section = _section_of(ancestors, box)
             where = ctx.sections.get(section or "", None)

@@ -5,9 +5,10 @@ They can be set in notespress.yaml for every issue and overridden per issue in i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
+from typing import Any
 
+from . import schema as s
 from .errors import Problems
 from .sources import YamlDoc
 
@@ -15,29 +16,29 @@ EDITIONS = ("print", "screen", "booklet", "grayscale")
 DEFAULT_EDITIONS = ("print", "screen", "booklet")
 PADDING = ("subscribe", "notes", "blank")
 MAILER = ("none", "half", "tri")
+MM = s.TO_POINTS["mm"]
 
-# Trim sizes (width, height) in points, and the sheet a booklet of that size is printed on.
-TRIM_POINTS: dict[str, tuple[float, float]] = {
-    "letter": (612.0, 792.0),
-    "a4": (595.276, 841.89),
-    "half-letter": (396.0, 612.0),
-    "a5": (419.528, 595.276),
-    "tabloid": (792.0, 1224.0),
+
+@dataclass(frozen=True)
+class Trim:
+    """A trim size: CSS lengths for the layouts, points for the PDF, and the sheet that a
+    booklet of this size is printed on."""
+
+    width: str
+    height: str
+    width_pt: float
+    height_pt: float
+    metric: bool
+    small: bool  # one column, smaller type
+
+
+TRIMS: dict[str, Trim] = {
+    "letter": Trim("8.5in", "11in", 612.0, 792.0, False, False),
+    "a4": Trim("210mm", "297mm", 210 * MM, 297 * MM, True, False),
+    "half-letter": Trim("5.5in", "8.5in", 396.0, 612.0, False, True),
+    "a5": Trim("148mm", "210mm", 148 * MM, 210 * MM, True, True),
+    "tabloid": Trim("11in", "17in", 792.0, 1224.0, False, False),
 }
-SHEET_FOR = {"half-letter": "letter", "letter": "tabloid", "a5": "a4", "a4": "a3",
-             "tabloid": "11x34in"}
-METRIC = {"a4", "a5"}
-
-LENGTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
-TO_POINTS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
-
-
-def parse_length(text: str) -> float | None:
-    """A CSS-like length ('3mm', '0.125in', '9pt') in points, or None if it is not one."""
-    match = LENGTH_RE.match(str(text))
-    if not match:
-        return None
-    return float(match.group(1)) * TO_POINTS[match.group(2)]
 
 
 @dataclass(frozen=True)
@@ -53,85 +54,43 @@ class Production:
 
     def bleed_points(self, page_size: str) -> float:
         if self.bleed is not None:
-            return parse_length(self.bleed) or 0.0
-        return 3 * 72 / 25.4 if page_size in METRIC else 9.0
+            return s.parse_length(self.bleed) or 0.0
+        return 3 * MM if TRIMS[page_size].metric else 9.0
 
     def creep_mm(self) -> float:
-        return (parse_length(self.creep) or 0.0) * 25.4 / 72
+        return (s.parse_length(self.creep) or 0.0) / MM
 
 
-KEYS = ("editions", "bleed", "padding", "mailer", "creep", "article_start", "grayscale",
-        "screen_dpi", "jpeg_quality")
+FIELDS = (
+    s.Field("editions", s.names(EDITIONS, "editions"), help="the editions a build makes"),
+    s.Field("grayscale", s.boolean(), help="true adds the grayscale edition"),
+    s.Field("bleed", s.length("0.5in", "any printer asks for"),
+            help="bleed around the trim, e.g. 3mm or 0.125in"),
+    s.Field("creep", s.length("0.5mm", "the thickest paper is thick"),
+            help="paper thickness moved toward the spine per booklet sheet, e.g. 0.1mm"),
+    s.Field("padding", s.choice(*PADDING), help="what fills the pages added to make a "
+            "multiple of 4"),
+    s.Field("article_start", s.choice("any", "right"), help="'right' opens every article on "
+            "a right-hand page"),
+    s.Field("mailer", s.choice(*MAILER, aliases={True: "half", False: "none"}),
+            help="a self-mailer back page: half or tri fold"),
+    s.Field("screen_dpi", s.number(50, 600), help="picture resolution in the screen edition"),
+    s.Field("jpeg_quality", s.integer(30, 100), help="JPEG quality in the screen edition"),
+)
+KEYS = tuple(f.key for f in FIELDS)
+SCHEMA = s.Schema(FIELDS)
 
 
-def read_production(doc: YamlDoc, problems: Problems, base: Production) -> Production:
-    """The production keys of one YAML file, over `base` (the publication's settings)."""
-    data, path = doc.data, doc.path
-    changes: dict[str, object] = {}
-    editions = data.get("editions")
-    if editions is not None:
-        if isinstance(editions, str):
-            editions = [e.strip() for e in editions.split(",")]
-        if not isinstance(editions, list) or not editions:
-            problems.add(path, f"must be a list of editions ({', '.join(EDITIONS)})",
-                         doc.line("editions"), "editions")
-        else:
-            unknown = [str(e) for e in editions if e not in EDITIONS]
-            if unknown:
-                problems.add(path, f"unknown edition {', '.join(unknown)} (known: "
-                                   f"{', '.join(EDITIONS)})", doc.line("editions"), "editions")
-            changes["editions"] = tuple(e for e in EDITIONS if e in editions)
-    grayscale = data.get("grayscale")
-    if grayscale is not None:
-        if not isinstance(grayscale, bool):
-            problems.add(path, "must be true or false", doc.line("grayscale"), "grayscale")
-        elif grayscale:
-            current = changes.get("editions", base.editions)
-            changes["editions"] = tuple(e for e in EDITIONS
-                                        if e in (*current, "grayscale"))  # type: ignore[misc]
-    for key in ("bleed", "creep"):
-        value = data.get(key)
-        if value is None:
-            continue
-        points = parse_length(str(value)) if not isinstance(value, bool) else None
-        if value == 0:
-            points = 0.0
-            value = "0mm"
-        if points is None:
-            problems.add(path, f"'{value}' is not a length such as 3mm or 0.125in",
-                         doc.line(key), key)
-        elif key == "bleed" and points > 0.5 * 72:
-            problems.add(path, f"'{value}' is more bleed than any printer asks for "
-                               "(at most 0.5in)", doc.line(key), key)
-        else:
-            changes[key] = str(value)
-    for key, allowed in (("padding", PADDING), ("article_start", ("any", "right"))):
-        value = data.get(key)
-        if value is None:
-            continue
-        if value not in allowed:
-            problems.add(path, f"'{value}' is not one of {', '.join(allowed)}",
-                         doc.line(key), key)
-        else:
-            changes[key] = value
-    for key, low, high in (("screen_dpi", 50, 600), ("jpeg_quality", 30, 100)):
-        value = data.get(key)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                low <= value <= high):
-            problems.add(path, f"must be a number from {low} to {high}", doc.line(key), key)
-        else:
-            changes[key] = value
-    mailer = data.get("mailer")
-    if mailer is not None:
-        if mailer is True:
-            mailer = "half"
-        elif mailer is False:
-            mailer = "none"
-        if mailer not in MAILER:
-            problems.add(path, f"'{mailer}' is not one of true, false, half, tri",
-                         doc.line("mailer"), "mailer")
-        else:
-            changes["mailer"] = mailer
-    return replace(base, **changes)  # type: ignore[arg-type]
+def read_production(doc: YamlDoc, problems: Problems, base: Production,
+                    data: dict[str, Any] | None = None) -> Production:
+    """The production keys of one YAML file over `base` (the publication's settings)."""
+    data = doc.data if data is None else data
+    given = {k: v for k, v in data.items() if k in KEYS}
+    values = SCHEMA.validate(doc, problems, data=given, defaults=False)
+    grayscale = values.pop("grayscale", None)
+    if grayscale:
+        current = values.get("editions", base.editions)
+        values["editions"] = tuple(e for e in EDITIONS if e in (*current, "grayscale"))
+    if "jpeg_quality" in values:
+        values["jpeg_quality"] = int(values["jpeg_quality"])
+    return replace(base, **values)

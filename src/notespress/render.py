@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from .errors import Problem
+from .files import atomic_path, atomic_write, read_bytes, refusal
+from .limits import MAX_FETCHED_BYTES
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -36,7 +38,9 @@ class RenderSettings:
 
 
 @dataclass
-class Rendered:
+class LaidOut:
+    """The issue laid out by WeasyPrint, and what WeasyPrint said and read meanwhile."""
+
     document: Document
     problems: list[Problem] = field(default_factory=list)
     read: tuple[Path, ...] = ()  # the files layout asked for (found or not), for the manifest
@@ -70,9 +74,7 @@ def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
             f"{dirs}  <cachedir>{_xml(str(cache))}</cachedir>\n</fontconfig>\n")
     if not conf.is_file() or conf.read_text() != text:
-        tmp = conf.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(text)
-        tmp.replace(conf)
+        atomic_write(conf, text)
     return conf
 
 
@@ -141,11 +143,6 @@ def problems_from_log(records: list[logging.LogRecord]) -> list[Problem]:
 WORKSPACE_URI = "file:///notespress-workspace/"
 
 
-def virtual_uri(uri: str, root: Path) -> str:
-    real = root.resolve().as_uri() + "/"
-    return WORKSPACE_URI + uri[len(real):] if uri.startswith(real) else uri
-
-
 def real_uri(uri: str, root: Path) -> str:
     if uri.startswith(WORKSPACE_URI):
         return root.resolve().as_uri() + "/" + uri[len(WORKSPACE_URI):]
@@ -157,7 +154,7 @@ def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = N
     """A URL fetcher for WeasyPrint; each local file it is asked for is added to `record`."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    roots = tuple(r.resolve() for r in allowed_roots)
+    roots = tuple(allowed_roots)
 
     class WorkspaceFetcher(URLFetcher):
         """Reads files inside the workspace and notespress's own folders; nothing else."""
@@ -172,130 +169,23 @@ def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = N
             if workspace is not None:
                 url = real_uri(url, workspace)
                 parts = urlsplit(url)
-            path = Path(url2pathname(parts.path)).resolve()
-            if not any(path.is_relative_to(root) for root in roots):
-                raise ValueError(f"not fetched: {path} is outside the workspace")
+            path = Path(url2pathname(parts.path))
             if record is not None:
-                record.append(path)
-            return URLFetcherResponse(url, path.read_bytes())
+                record.append(path.resolve())
+            why = refusal(path, *roots)
+            if why is not None:
+                raise ValueError(f"not fetched: {path} {why}")
+            return URLFetcherResponse(url, read_bytes(path, *roots, limit=MAX_FETCHED_BYTES))
 
     return WorkspaceFetcher(allowed_protocols=("file", "data"))
 
 
-_left_frozen = [False]  # whether the last build left its objects to the permanent generation
-
-
-@contextlib.contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Laying out and writing make millions of small objects that live until the end: the
-    cyclic garbage collector would scan them again and again for nothing (about 5% of the
-    time), and in a forked process it would copy every page it scans. Reference counting
-    still frees what can be freed.
-
-    Turned on again, the collector would at once scan every object made meanwhile (0.05 s
-    for 12 pages, 0.25 s for 100): instead they are left in its permanent generation, which
-    it does not scan. The next build in the same process (a test run, a long-lived program)
-    first hands them back and collects what is garbage, so that memory does not grow from
-    build to build; a command that builds once and exits never pays for it."""
-    import gc
-
-    enabled = gc.isenabled()
-    if not enabled:  # inside another no_cyclic_gc, or the program's own choice
-        yield
-        return
-    gc.disable()
-    if _left_frozen[0]:
-        gc.unfreeze()
-        gc.collect()
-        _left_frozen[0] = False
-    try:
-        yield
-    finally:
-        gc.freeze()
-        _left_frozen[0] = True
-        gc.enable()
-
-
-class _PageReferences:
-    """pydyf's ``PDF.page_references``, built once per page count instead of on every call.
-
-    pydyf 0.13 rebuilds the tuple of all page references each time it is read, and
-    WeasyPrint reads it for every link and every tagged element: a cost that grows with
-    pages x elements (0.5 s of a 2.7 s write at 124 pages). The tuple is the same; only
-    the time changes."""
-
-    def __get__(self, pdf: Any, owner: Any = None) -> Any:
-        if pdf is None:
-            return self
-        kids = pdf.pages["Kids"]
-        cached = pdf.__dict__.get("_page_references")
-        if cached is None or cached[0] != len(kids):
-            cached = (len(kids), tuple(f"{number} 0 R".encode("ascii")
-                                       for number in kids[::3]))
-            pdf.__dict__["_page_references"] = cached
-        return cached[1]
-
-
-@contextlib.contextmanager
-def _cached_page_references() -> Iterator[None]:
-    import pydyf
-
-    original = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(original, property):  # another pydyf: leave it as it is
-        yield
-        return
-    pydyf.PDF.page_references = _PageReferences()  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = original  # type: ignore[method-assign]
-
-
-FLATE_LEVEL = 6  # zlib's own default
-
-
-class _ZlibAtLevel:
-    """zlib as pydyf sees it while writing: its streams compressed at FLATE_LEVEL.
-
-    pydyf 0.13 compresses every stream at level 9, which costs 4 times the time of level 6
-    for 3% fewer bytes (0.5 s of a 2 s write at 104 pages). Level 6 is what zlib, and most
-    PDF writers, use by default."""
-
-    def __getattr__(self, name: str) -> Any:
-        import zlib
-
-        return getattr(zlib, name)
-
-    @staticmethod
-    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
-        import zlib
-
-        return zlib.compressobj(FLATE_LEVEL, *args, **kwargs)
-
-
-@contextlib.contextmanager
-def _flate_level() -> Iterator[None]:
-    import zlib
-
-    import pydyf
-
-    if getattr(pydyf, "zlib", None) is not zlib:  # another pydyf: leave it as it is
-        yield
-        return
-    pydyf.zlib = _ZlibAtLevel()  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        pydyf.zlib = zlib  # type: ignore[attr-defined]
-
-
-def render(settings: RenderSettings) -> Rendered:
+def render(settings: RenderSettings) -> LaidOut:
     """Lay out the document once."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    with (_only_our_fonts(settings.font_dirs), capture_weasyprint_log() as capture,
-          no_cyclic_gc()):
+    with _only_our_fonts(settings.font_dirs), capture_weasyprint_log() as capture:
         font_config = FontConfiguration()
         workspace = settings.allowed_roots[0]
         read: list[Path] = []
@@ -304,27 +194,17 @@ def render(settings: RenderSettings) -> Rendered:
                     base_url=WORKSPACE_URI,
                     url_fetcher=make_url_fetcher(settings.allowed_roots, workspace, read))
         document = html.render(font_config=font_config)
-    return Rendered(document=document, problems=problems_from_log(capture.records),
-                    read=tuple(dict.fromkeys(read)))
+    return LaidOut(document=document, problems=problems_from_log(capture.records),
+                   read=tuple(dict.fromkeys(read)))
 
 
-def write_pdf(rendered: Rendered, target: Path, *, identifier: bytes | None = None,
+def write_pdf(laid_out: LaidOut, target: Path, *, identifier: bytes | None = None,
               tags: bool = True, finisher: Any = None) -> list[Problem]:
-    """Write one edition atomically: a temporary file renamed over the target. `tags` makes
-    it a tagged PDF/UA-1; `finisher(document, pdf)` adjusts the PDF objects before they are
-    written (see editions.py)."""
-    document = rendered.document
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with (capture_weasyprint_log() as capture, no_cyclic_gc(), _cached_page_references(),
-              _flate_level()):
-            document.write_pdf(tmp, pdf_identifier=identifier, pdf_tags=tags,
-                               pdf_variant="pdf/ua-1" if tags else None, finisher=finisher)
-        tmp.chmod(0o644)
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write one edition, whole or not at all. `tags` makes it a tagged PDF/UA-1;
+    `finisher(document, pdf)` adjusts the PDF objects before they are written (editions.py)."""
+    from .compat import writing_faster
+
+    with atomic_path(target) as tmp, capture_weasyprint_log() as capture, writing_faster():
+        laid_out.document.write_pdf(tmp, pdf_identifier=identifier, pdf_tags=tags,
+                                    pdf_variant="pdf/ua-1" if tags else None, finisher=finisher)
     return problems_from_log(capture.records)

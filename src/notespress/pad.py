@@ -1,0 +1,113 @@
+"""The pad step: a printed issue has a multiple of 4 pages.
+
+The pages added (before the platform) are known only after layout. The build guesses their
+number from the last build, so that after an edit the issue is usually laid out once. When the
+guess is wrong, only what the padding moves is laid out again: the back (padding, platform,
+colophon) and the cover page, whose contents give the platform's page; the articles' pages are
+kept. When that cannot be done safely (a publication's own layouts, no platform, the cover
+page coming out different), the whole issue is laid out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .assemble import Part
+from .errors import NotespressError, Problem
+
+if TYPE_CHECKING:
+    from .config import Publication
+    from .content import Assembled, Issue
+    from .render import LaidOut
+
+LayOut = Callable[["Publication", "Issue", int, Part], "tuple[Assembled, LaidOut]"]
+
+
+def padding_needed(pages: int, guess: int) -> int:
+    """The padding pages that make a multiple of 4 of `pages` laid out with `guess` added."""
+    return -(pages - guess) % 4
+
+
+def pad_pages(pub: Publication, issue: Issue, assembled: Assembled, laid_out: LaidOut,
+              guess: int, lay_out: LayOut) -> tuple[Assembled, LaidOut, int]:
+    """The issue laid out with the padding pages it needs, and their number."""
+    pad = padding_needed(laid_out.pages, guess)
+    if pad == guess:
+        return assembled, laid_out, pad
+    redone = _lay_out_around(pub, issue, laid_out, guess, pad, lay_out)
+    assembled, laid_out = redone or lay_out(pub, issue, pad, Part())
+    if laid_out.pages % 4:
+        raise NotespressError(Problem(issue.folder, f"could not pad the issue to a multiple "
+                                      f"of 4 pages ({laid_out.pages} pages with {pad} added): "
+                                      "check the layouts' padding.html"))
+    return assembled, laid_out, pad
+
+
+def _lay_out_around(pub: Publication, issue: Issue, laid_out: LaidOut, guess: int, pad: int,
+                    lay_out: LayOut) -> tuple[Assembled, LaidOut] | None:
+    """The laid-out issue with `pad` padding pages instead of `guess`, laying out again only
+    the back and the cover page; None when this cannot be done safely."""
+    from .assemble import assemble, layouts_lay_out_parts
+    from .render import LaidOut
+
+    pages = laid_out.document.pages
+    where = {name: index for index, page in reversed(list(enumerate(pages)))
+             for name in page.anchors}
+    if "platform" not in where or not layouts_lay_out_parts(pub.root):
+        return None
+    front = where["platform"] - guess  # the cover and the articles
+    back_pages = len(pages) - where["platform"]
+    if front < 1 or any(where.get(a.slug, front) >= front for a in issue.articles):
+        return None
+    toc = {a.slug: where[a.slug] + 1 for a in issue.articles}
+    toc["platform"] = front + pad + 1
+    _, back = lay_out(pub, issue, pad, Part("back", first_page=front + 1))
+    if back.pages != pad + back_pages:
+        return None
+    # The cover page again, with its new contents and as much of the lead article as it
+    # held (and one block more, so that the page breaks where it did), checked against
+    # the first layout: same text in the same places.
+    on_cover = _lead_blocks_on_first_page(laid_out, issue)
+    _, cover = lay_out(pub, issue, pad, Part("cover", toc_pages=toc,
+                                             lead_blocks=on_cover + 1 if on_cover else None))
+    first_page = cover.document.pages[0]
+    if (set(first_page.anchors) != set(pages[0].anchors)
+            or _page_signature(first_page) != _page_signature(pages[0])):
+        return None
+    document = laid_out.document.copy([first_page, *pages[1:front], *back.document.pages])
+    problems = laid_out.problems + cover.problems + back.problems
+    read = tuple(dict.fromkeys(laid_out.read + cover.read + back.read))
+    return assemble(pub, issue, pad=pad), LaidOut(document=document, problems=problems,
+                                                  read=read)
+
+
+def _classes(box: Any) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def _lead_blocks_on_first_page(laid_out: LaidOut, issue: Issue) -> int | None:
+    """How many of the lead article's top-level blocks are (at least partly) on page 1."""
+    from .compat import page_box, walk_boxes
+
+    boxes = [box for box, _ in walk_boxes(page_box(laid_out.document.pages[0]))]
+    body = next((b.element for b in boxes if "article-body" in _classes(b)), None)
+    if body is None or not issue.articles:
+        return None
+    blocks = list(body)
+    if len(blocks) != len(issue.articles[0].block_ends):
+        return None
+    seen = {id(getattr(b, "element", None)) for b in boxes}
+    shown = [index for index, block in enumerate(blocks) if id(block) in seen]
+    return shown[-1] + 1 if shown else None
+
+
+def _page_signature(page: Any) -> list[tuple[str, str, int, int]]:
+    """The text on a page and where it stands, without the contents' page numbers and
+    leaders (generated after the links)."""
+    from .compat import page_box, walk_boxes
+
+    return [(box.element_tag, box.text, round(box.position_x), round(box.position_y))
+            for box, _ in walk_boxes(page_box(page))
+            if hasattr(box, "text") and not str(box.element_tag).endswith("::after")]

@@ -1,0 +1,98 @@
+"""The pad step: a printed issue has a multiple of 4 pages; a wrong guess of the padding lays
+out again only the cover page and the back, and gives what a full second layout gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from notespress.build import build
+from notespress.pad import padding_needed
+
+from .conftest import FIXTURES, copy_workspace
+from .pdfcheck import Pdf
+
+LONG_PARAGRAPH = ("Delegates from every shift reported on the speed-up of the line and on the "
+                  "overtime that management wants to impose before the winter. ") * 3
+
+
+@pytest.mark.parametrize(("pages", "guess", "needed"), [(12, 0, 0), (13, 0, 3), (14, 1, 3),
+                                                        (16, 3, 3), (17, 3, 2)])
+def test_padding_needed(pages: int, guess: int, needed: int) -> None:
+    assert padding_needed(pages, guess) == needed
+    assert (pages - guess + needed) % 4 == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", ["mini", "langs-fa", "long-lead"])
+def test_a_wrong_guess_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    """With the padding wrong, the cover page and the back are laid out again, not the
+    articles (and of a long lead article, only what the cover page holds): the pages come
+    out exactly as from a full second layout, drawn and tagged alike."""
+    import notespress.pad as pad
+    from notespress.render import render as real_render
+
+    source, ref = (FIXTURES / "langs", "issue-2") if fixture == "langs-fa" else (
+        FIXTURES / "mini", "3")
+    layouts: list[str] = []
+
+    def counting_render(settings):
+        layouts.append(settings.html)
+        return real_render(settings)
+
+    def workspace(name: str) -> Path:
+        root = copy_workspace(source, tmp_path / name)
+        if fixture == "long-lead":  # a lead article that runs on well past the cover
+            lead = root / "issues" / "issue-3" / "01-first.md"
+            lead.write_text(lead.read_text().replace(
+                "The second call comes here",
+                "\n\n".join([LONG_PARAGRAPH] * 19) + "\n\nThe second call comes here"))
+        return root
+
+    monkeypatch.setattr("notespress.render.render", counting_render)
+    result = build(workspace("fast"), ref, editions=["print", "screen"])
+    assert result.pad > 0
+    # the whole issue, then the back, then the cover page with what it holds of the lead
+    assert len(layouts) == 3
+    assert all(len(layout) < len(layouts[0]) for layout in layouts[1:])
+    if fixture == "long-lead":
+        assert "The second call comes here" in layouts[0]
+        assert all("The second call comes here" not in layout for layout in layouts[1:])
+    monkeypatch.setattr(pad, "_lay_out_around", lambda *args, **kwargs: None)
+    slow = build(workspace("full"), ref, editions=["print", "screen"])
+    assert slow.pad == result.pad
+    fast_pdf, slow_pdf = Pdf(result.output("print").path), Pdf(slow.output("print").path)
+    assert fast_pdf.raw_pages == slow_pdf.raw_pages
+    assert fast_pdf.outline() == slow_pdf.outline()
+    for kind in ("print", "screen"):
+        fast_pages = PdfReader(result.output(kind).path).pages
+        slow_pages = PdfReader(slow.output(kind).path).pages
+        assert [p.get_contents().get_data() for p in fast_pages] == [
+            p.get_contents().get_data() for p in slow_pages]
+    assert tag_tree(result.output("screen").path) == tag_tree(slow.output("screen").path)
+
+
+def tag_tree(path: Path) -> list[tuple[int, str, str]]:
+    """The structure tree of a tagged PDF: depth, role, and the page of each node."""
+    reader = PdfReader(path)
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    found: list[tuple[int, str, str]] = []
+
+    def walk(node, depth: int) -> None:
+        node = node.get_object()
+        if isinstance(node, int):
+            found.append((depth, "MCID", str(node)))
+            return
+        role = str(node.get("/S", node.get("/Type", "")))
+        page = node.get("/Pg")
+        where = str(page_index.get(page.idnum)) if page is not None else ""
+        found.append((depth, role, where))
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid, depth + 1)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], 0)
+    return found
