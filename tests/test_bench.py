@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from notespress.bench import _exponent, main
 
 
+@pytest.mark.slow
 def test_bench_runs_and_writes_its_table(tmp_path: Path, capsys) -> None:
     output = tmp_path / "bench.json"
     main(["--pages", "4", "--repeat", "1", "--all-issues", "2", "--output", str(output)])

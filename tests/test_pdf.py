@@ -16,11 +16,16 @@ from .pdfcheck import Pdf, normalize, qpdf_check, squash
 BUILDS = ["demo", "mini_built", "mini_small"]
 
 
+_READ: dict[Path, Pdf] = {}
+
+
 @pytest.fixture(params=BUILDS)
 def built(request: pytest.FixtureRequest) -> tuple[Path, BuildResult, Pdf]:
     root, result = request.getfixturevalue(request.param)
     printed = next(o for o in result.outputs if o.kind == "print")
-    return root, result, Pdf(printed.path)
+    if printed.path not in _READ:  # (each session build is read once)
+        _READ[printed.path] = Pdf(printed.path)
+    return root, result, _READ[printed.path]
 
 
 def article_sources(result: BuildResult) -> list[tuple[str, str]]:

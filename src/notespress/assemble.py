@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Publication
-from .content import Assembled, Issue, Platform
+from .content import Article, Assembled, Issue, Platform
 from .errors import NotespressError, Problem
 from .files import refusal
 from .limits import MAX_SOURCE_BYTES
@@ -272,9 +272,10 @@ def layouts_lay_out_parts(root: Path) -> bool:
     """Whether the layouts in use can lay out the cover and the back on their own (the built-in
     ones can; a publication's own issue.html or contents.html may not)."""
     env = make_environment(root)
+    loader = LayoutLoader(root)
     try:
-        main = env.loader.get_source(env, MAIN_TEMPLATE)[0]
-        contents = env.loader.get_source(env, "contents.html")[0]
+        main = loader.get_source(env, MAIN_TEMPLATE)[0]
+        contents = loader.get_source(env, "contents.html")[0]
     except jinja2.TemplateNotFound:
         return False
     return '"back"' in main and "toc_pages" in contents
@@ -305,7 +306,7 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
     return found
 
 
-def _article_view(article, blocks: int | None = None) -> dict[str, Any]:
+def _article_view(article: Article, blocks: int | None = None) -> dict[str, Any]:
     view = dict(article.__dict__)
     html = article.html
     if blocks is not None and 0 < blocks < len(article.block_ends):

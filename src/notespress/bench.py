@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
         # one build with the HTML, kept for the floor case
         from .build import build
 
-        result = build(root, "issue-1", write_html=True)
+        result = build(root, "issue-1", html=True)
         keep = root / "bench-html"
         keep.mkdir()
         shutil.copy(result.output("html").path, keep)

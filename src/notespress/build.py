@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +158,10 @@ def read(root: Path, folder: Path) -> tuple[Publication, Issue]:
     from .content import load_issue
     from .manifest import refused_inputs
 
+    from .themes import changed_defaults
+
     problems = [Problem(path, why) for path, why in refused_inputs(root, folder)]
+    problems += changed_defaults(root)
     try:
         pub = load_publication(root)
     except NotespressError as exc:
@@ -170,7 +173,7 @@ def read(root: Path, folder: Path) -> tuple[Publication, Issue]:
         problems += exc.problems
     if any(p.is_error for p in problems):
         raise NotespressError(problems)
-    return pub, issue
+    return pub, replace(issue, warnings=(*problems, *issue.warnings))
 
 
 def _issue_problems(root: Path, folder: Path) -> list[Problem]:
@@ -205,10 +208,14 @@ def lay_out(pub: Publication, assembled: Assembled, strict: bool) -> LaidOut:
     from .render import RenderSettings, render
     from .resources import default_fonts, default_layouts
 
+    from .themes import passed_over
+
     root = pub.root
     laid_out = render(RenderSettings(
         html=assembled.html, base_url=assembled.base_url,
-        allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs(root)))
+        allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs(root),
+        passed_over_fonts=tuple(root / "fonts" / name
+                                for name in sorted(passed_over(root, "fonts")))))
     _raise_errors(laid_out.problems, strict)
     return laid_out
 

@@ -50,8 +50,12 @@ def _run(action: Callable[[], T], debug: bool, kept: str = "") -> T:
     except OSError as exc:  # the disk is full, a folder cannot be written...
         if debug:
             traceback.print_exc()
-        where = f"{display_path(exc.filename)}: " if exc.filename else ""
-        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        from .files import write_error
+
+        if exc.filename:
+            typer.echo(f"error: {write_error(Path(exc.filename), exc)}", err=True)
+        else:
+            typer.echo(f"error: {exc.strerror or exc}", err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
@@ -413,4 +417,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

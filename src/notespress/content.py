@@ -214,8 +214,8 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
 def _article_files(root: Path, folder: Path, meta: YamlDoc, text: str,
                    problems: Problems) -> list[Path]:
     listed = meta.data.get("articles")
+    files: list[Path] = []
     if listed is None:
-        files = []
         for path in sorted(folder.glob("*.md")):
             why = refusal(path, folder)
             if why is not None:
@@ -227,7 +227,6 @@ def _article_files(root: Path, folder: Path, meta: YamlDoc, text: str,
         return []  # reported by the schema
     lines = list_item_lines(text, "articles")
     seen: set[str] = set()
-    files: list[Path] = []
     for index, name in enumerate(listed):
         line = lines[index] if index < len(lines) else meta.line("articles")
         path = folder / name

@@ -31,33 +31,15 @@ PACKAGES = (("weasyprint", "weasyprint"), ("pydyf", "pydyf"), ("pypdf", "pypdf")
 
 
 def _versions() -> dict[str, str]:
-    return {"notespress": __version__,
-            **{name: _version(name, module) for name, module in PACKAGES}}
-
-
-def _version(name: str, module: str) -> str:
-    """An installed package's version, from the name of its .dist-info folder beside it
-    (importlib.metadata, which takes longer to import than a build with nothing changed
-    takes, is asked only when there is no such folder: an editable install, say)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None:
-        return "none"
-    prefix = name.lower().replace("-", "_") + "-"  # as dist-info folders spell it
-    try:
-        found = [entry.name for entry in os.scandir(Path(spec.origin).parent.parent)
-                 if entry.name.endswith(".dist-info") and entry.name.lower().startswith(prefix)]
-    except OSError:
-        found = []
-    if len(found) == 1:
-        return found[0][len(prefix):-len(".dist-info")]
     from importlib import metadata
 
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "none"
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "none"
+
+    return {"notespress": __version__, **{name: version(name) for name, _ in PACKAGES}}
 
 
 def sha256_file(path: Path) -> str:

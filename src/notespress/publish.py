@@ -79,22 +79,23 @@ def open_folder(out_dir: Path) -> Iterator[Path]:
             raise write_error(out_dir / STAGING_PREFIX, exc) from None
         try:
             yield staging
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        finally:  # (interrupted while publishing: the set is completed first)
+            finish_interrupted(out_dir)
 
 
 def publish(out_dir: Path, moves: list[Move], remove: list[str]) -> None:
     """Rename the staged files into place and remove the files of `remove` (names in
     `out_dir`), as one step that a later command completes if this one is killed."""
+    removed = sorted(set(remove))
     plan = {"moves": [[m.source.relative_to(out_dir).as_posix(), m.target.name] for m in moves],
-            "remove": sorted(set(remove))}
+            "remove": removed}
     try:
         for move in moves:
             move.source.chmod(0o644)
         atomic_write(out_dir / JOURNAL, json.dumps(plan))
         for move in moves:
             os.replace(move.source, move.target)
-        for name in plan["remove"]:
+        for name in removed:
             (out_dir / name).unlink(missing_ok=True)
         (out_dir / JOURNAL).unlink()
     except OSError as exc:

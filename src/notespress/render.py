@@ -35,6 +35,7 @@ class RenderSettings:
     base_url: str
     allowed_roots: tuple[Path, ...]
     font_dirs: tuple[Path, ...]
+    passed_over_fonts: tuple[Path, ...] = ()  # untouched copies of default fonts (themes.py)
 
 
 @dataclass
@@ -50,10 +51,11 @@ class LaidOut:
         return len(self.document.pages)
 
 
-def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
-    """A fontconfig configuration that knows only the given font folders, with a cache of
-    its own for each state of their files: fontconfig looks again at a folder only when the
-    folder's time changes, which a font file copied over another does not do."""
+def fontconfig_file(font_dirs: tuple[Path, ...], rejected: tuple[Path, ...] = ()) -> Path:
+    """A fontconfig configuration that knows only the given font folders (but the `rejected`
+    files), with a cache of its own for each state of their files: fontconfig looks again at
+    a folder only when the folder's time changes, which a font file copied over another does
+    not do."""
     from .manifest import files_under
 
     digest = hashlib.sha256()
@@ -65,14 +67,18 @@ def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
             except OSError:
                 continue
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    digest.update("".join(f"{path}\n" for path in rejected).encode())
     key = digest.hexdigest()[:16]
     base = Path(tempfile.gettempdir()) / f"notespress-fontconfig-{os.getuid()}"
     base.mkdir(parents=True, exist_ok=True)
     conf = base / f"fonts-{key}.conf"
     dirs = "".join(f"  <dir>{_xml(str(d))}</dir>\n" for d in font_dirs)
     cache = base / f"cache-{key}"
+    reject = "".join(f"    <glob>{_xml(str(p))}</glob>\n" for p in rejected)
+    if reject:
+        reject = f"  <selectfont>\n   <rejectfont>\n{reject}   </rejectfont>\n  </selectfont>\n"
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-            f"{dirs}  <cachedir>{_xml(str(cache))}</cachedir>\n</fontconfig>\n")
+            f"{dirs}{reject}  <cachedir>{_xml(str(cache))}</cachedir>\n</fontconfig>\n")
     if not conf.is_file() or conf.read_text() != text:
         atomic_write(conf, text)
     return conf
@@ -83,9 +89,10 @@ def _xml(text: str) -> str:
 
 
 @contextlib.contextmanager
-def _only_our_fonts(font_dirs: tuple[Path, ...]) -> Iterator[None]:
+def _only_our_fonts(font_dirs: tuple[Path, ...], rejected: tuple[Path, ...] = ()
+                   ) -> Iterator[None]:
     previous = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(font_dirs))
+    os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(font_dirs, rejected))
     try:
         yield
     finally:
@@ -185,7 +192,8 @@ def render(settings: RenderSettings) -> LaidOut:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    with _only_our_fonts(settings.font_dirs), capture_weasyprint_log() as capture:
+    with (_only_our_fonts(settings.font_dirs, settings.passed_over_fonts),
+          capture_weasyprint_log() as capture):
         font_config = FontConfiguration()
         workspace = settings.allowed_roots[0]
         read: list[Path] = []

@@ -252,4 +252,6 @@ def color() -> Parse:
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else type(value).__name__

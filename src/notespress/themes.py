@@ -111,6 +111,9 @@ def passed_over(root: Path, kind: str = "layouts") -> frozenset[str]:
     """The workspace's files under `kind` (layouts or fonts) that are untouched copies of a
     default, by name relative to that folder: the defaults serve instead."""
     folder = root / kind
+    default = default_layouts() if kind == "layouts" else default_fonts()
+    if not folder.is_dir() or folder.resolve() == default.resolve():
+        return frozenset()  # (the defaults themselves: the demo publication in a checkout)
     return _passed_over(root.resolve(), kind, _stamp(folder))
 
 

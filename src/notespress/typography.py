@@ -47,10 +47,3 @@ def numerals(lang: str) -> str:
     """The CSS counter style for page numbers and footnote calls in `lang`."""
     return {"fa": "persian", "ur": "persian", "ps": "persian", "ar": "arabic-indic"}.get(
         base_lang(lang), "decimal")
-
-
-def polish(text: str, lang: str) -> str:
-    """Plain text (titles, decks) set by the language's rules."""
-    if base_lang(lang) == "fr":
-        return french_spacing(text)
-    return text
