@@ -3,7 +3,6 @@ the same bytes; SHA256SUMS lets an archive be checked years later."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -271,7 +270,6 @@ def test_same_inputs_same_bytes(mini: Path, tmp_path: Path) -> None:
 
 
 def test_dates_come_from_the_issue_or_source_date_epoch(mini: Path, monkeypatch) -> None:
-    from pypdf import PdfReader
 
     result = build(mini, "3", editions=["print"])
     info = PdfReader(result.output("print").path).metadata

@@ -171,7 +171,8 @@ def test_an_issue_number_that_two_folders_have_is_ambiguous(ws: Path) -> None:
 
 def test_terminal_escapes_in_what_is_echoed_are_removed(ws: Path) -> None:
     article = ws / ISSUE / "01-first.md"
-    article.write_text(article.read_text().replace("title:", "lang: \"x\\e]0;owned\\a\"\ntitle:", 1))
+    hostile = "lang: \"x\\e]0;owned\\a\"\ntitle:"
+    article.write_text(article.read_text().replace("title:", hostile, 1))
     done = notespress(ws, "build", "3")
     assert done.returncode == 1 and "\x1b" not in done.stderr and "\x07" not in done.stderr
     assert "lang" in done.stderr

@@ -157,7 +157,6 @@ def read(root: Path, folder: Path) -> tuple[Publication, Issue]:
     from .config import load_publication
     from .content import load_issue
     from .manifest import refused_inputs
-
     from .themes import changed_defaults
 
     problems = [Problem(path, why) for path, why in refused_inputs(root, folder)]
@@ -207,7 +206,6 @@ def lay_out(pub: Publication, assembled: Assembled, strict: bool) -> LaidOut:
     """Lay out an assembled issue; its errors (and with `strict` its warnings) raised."""
     from .render import RenderSettings, render
     from .resources import default_fonts, default_layouts
-
     from .themes import passed_over
 
     root = pub.root

@@ -101,11 +101,11 @@ def cached_page_references() -> Iterator[None]:
     if not page_references_patchable():
         raise RuntimeError(f"pydyf {pydyf.__version__}: PDF.page_references is not the "
                            "property notespress.compat was written for")
-    pydyf.PDF.page_references = _PageReferences() 
+    pydyf.PDF.page_references = _PageReferences()
     try:
         yield
     finally:
-        pydyf.PDF.page_references = original 
+        pydyf.PDF.page_references = original
 
 
 FLATE_LEVEL = 6  # zlib's own default
@@ -129,11 +129,11 @@ def flate_level() -> Iterator[None]:
     if getattr(pydyf, "zlib", None) is not zlib:
         raise RuntimeError(f"pydyf {pydyf.__version__} no longer compresses through its "
                            "module-level zlib: notespress.compat needs a look")
-    pydyf.zlib = _ZlibAtLevel() 
+    pydyf.zlib = _ZlibAtLevel()
     try:
         yield
     finally:
-        pydyf.zlib = zlib 
+        pydyf.zlib = zlib
 
 
 @contextlib.contextmanager
@@ -173,8 +173,8 @@ def screen_picture_hook(make: Callable[[Any], XObjectData | None]) -> Iterator[N
             "BitsPerComponent": 8, "Interpolate": "true" if interpolate else "false",
             "Filter": filters}))
 
-    RasterImage.get_x_object = get_x_object 
+    RasterImage.get_x_object = get_x_object
     try:
         yield
     finally:
-        RasterImage.get_x_object = original 
+        RasterImage.get_x_object = original
