@@ -62,6 +62,8 @@ def build_all(workspace: Path, options: BuildOptions | None = None, *, jobs: int
 
 @dataclass(frozen=True)
 class CheckResult:
+    """What `check` found: the issue, and every finding (errors first)."""
+
     issue: Issue
     findings: tuple[Finding, ...] = field(default=())
 

@@ -124,6 +124,7 @@ MONTHS = {
 
 
 def long_date(value: dt.date, lang: str = "en", day: bool = False) -> str:
+    """`value` as a date in `lang` ('November 2026', or with the day), in its digits."""
     months = MONTHS.get(base_lang(lang), MONTHS["en"])
     month = months[value.month - 1]
     if lang.startswith("en"):
@@ -171,6 +172,7 @@ def _read_strings(files: tuple[tuple[Path, int, int], ...]) -> tuple[tuple[str, 
 
 
 def load_platform(pub: Publication, lang: str) -> Platform | None:
+    """The platform in the issue's language (else the publication's), rendered; None without one."""
     path = pub.platform_for(lang)
     if path is None:
         return None

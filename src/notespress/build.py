@@ -48,6 +48,8 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Output:
+    """A file a build wrote (or found up to date): an edition, or the assembled HTML."""
+
     path: Path
     kind: str  # print, screen, booklet, grayscale, html
     pages: int | None = None
@@ -56,6 +58,8 @@ class Output:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build did: the issue it read, the files written, warnings, padding, findings."""
+
     issue: Issue | None  # None when nothing had changed and nothing was read
     outputs: tuple[Output, ...]
     warnings: tuple[Problem, ...] = field(default=())
@@ -197,6 +201,7 @@ def load(root: Path, issue_ref: str) -> tuple[Publication, Issue]:
 
 
 def font_dirs(root: Path) -> tuple[Path, ...]:
+    """The font folders a build gives fontconfig: the publication's, then notespress's."""
     from .resources import default_fonts
 
     return tuple(d for d in (root / "fonts", default_fonts()) if d.is_dir())
@@ -227,6 +232,7 @@ def _assemble_and_lay_out(pub: Publication, issue: Issue, pad: int, part: Part,
 
 
 def screen_settings(issue: Issue, root: Path) -> Any:
+    """How the screen edition resamples the issue's pictures (editions.ScreenImages)."""
     from .editions import ScreenImages
 
     return ScreenImages(dpi=issue.production.screen_dpi,

@@ -413,6 +413,7 @@ def layouts_prune(workspace: Workspace = None, debug: Debug = False) -> None:
 
 
 def main() -> None:
+    """The `notespress` command."""
     app(prog_name="notespress")
 
 

@@ -88,6 +88,8 @@ class _PageReferences:
 
 
 def page_references_patchable() -> bool:
+    """Whether pydyf's `PDF.page_references` is the property that `cached_page_references`
+    replaces."""
     import pydyf
 
     return isinstance(pydyf.PDF.__dict__.get("page_references"), property)
@@ -95,6 +97,7 @@ def page_references_patchable() -> bool:
 
 @contextlib.contextmanager
 def cached_page_references() -> Iterator[None]:
+    """pydyf's page references built once per page count while the block runs."""
     import pydyf
 
     original = pydyf.PDF.__dict__.get("page_references")
@@ -124,6 +127,7 @@ class _ZlibAtLevel:
 
 @contextlib.contextmanager
 def flate_level() -> Iterator[None]:
+    """pydyf's streams compressed at zlib's level 6 while the block runs."""
     import pydyf
 
     if getattr(pydyf, "zlib", None) is not zlib:

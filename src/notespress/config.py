@@ -21,6 +21,8 @@ LANG_RE = s.LANG_RE
 
 @dataclass(frozen=True)
 class Contact:
+    """How to reach the publication (printed in the colophon and on the subscribe page)."""
+
     address: str = ""
     email: str = ""
     website: str = ""
@@ -51,6 +53,9 @@ def _font_list(name: str) -> str:
 
 @dataclass(frozen=True)
 class Publication:
+    """`notespress.yaml`, validated: the publication's name, language, page, platform and
+    settings."""
+
     root: Path
     name: str
     publisher: str

@@ -47,6 +47,9 @@ class Assembled:
 
 @dataclass(frozen=True)
 class Article:
+    """One article: its front matter, and its body rendered to HTML (with its pictures and block
+    ends)."""
+
     path: Path
     slug: str
     title: str
@@ -63,6 +66,8 @@ class Article:
 
 @dataclass(frozen=True)
 class Issue:
+    """One issue: `issue.yaml` validated, and its articles in order."""
+
     folder: Path
     name: str  # the folder name, e.g. issue-12
     number: int

@@ -57,6 +57,7 @@ class Problem:
 
 def warning(path: Path | None, message: str, line: int | None = None,
             key: str | None = None) -> Problem:
+    """A Problem of severity warning."""
     return Problem(path, message, line, key, "warning")
 
 

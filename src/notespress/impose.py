@@ -27,6 +27,8 @@ from .production import MM
 
 @dataclass(frozen=True)
 class Side:
+    """One side of a booklet sheet: the pages on its left and right halves."""
+
     left: int  # 1-based page numbers
     right: int
 

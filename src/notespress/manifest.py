@@ -43,6 +43,7 @@ def _versions() -> dict[str, str]:
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -124,6 +125,8 @@ def refused_inputs(root: Path, issue_folder: Path) -> list[tuple[Path, str]]:
 
 @dataclass
 class Inputs:
+    """The hashes of everything a build is made from."""
+
     digest: str  # everything that decides whether the outputs are up to date
     files: dict[str, list[Any]]  # name -> [size, mtime_ns, sha256]
     content: str = ""  # the same without the command's options: what the PDFs are made of
@@ -131,6 +134,8 @@ class Inputs:
 
 def hash_inputs(root: Path, issue_folder: Path, settings: dict[str, Any],
                 previous: dict[str, list[Any]] | None = None) -> Inputs:
+    """The hashes of every input of an issue's build (reusing `previous` records while a file's
+    size and time are unchanged)."""
     previous = previous or {}
     files: dict[str, list[Any]] = {}
     total = hashlib.sha256()
@@ -262,6 +267,7 @@ def manifest_text(inputs: Inputs, outputs: list[dict[str, Any]], pad: int = 0,
 
 
 def sums_text(outputs: list[dict[str, Any]]) -> str:
+    """SHA256SUMS: one line per output, as `sha256sum -c` reads it."""
     return _sums(sorted(outputs, key=lambda o: o["file"]))
 
 

@@ -43,6 +43,8 @@ TRIMS: dict[str, Trim] = {
 
 @dataclass(frozen=True)
 class Production:
+    """The print production settings of an issue (the publication's, with the issue's over them)."""
+
     editions: tuple[str, ...] = DEFAULT_EDITIONS
     bleed: str | None = None  # None: 0.125in for US sizes, 3mm for ISO sizes
     padding: str = "subscribe"

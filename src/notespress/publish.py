@@ -31,6 +31,8 @@ STAGING_PREFIX = ".notespress-"
 
 @dataclass(frozen=True)
 class Move:
+    """One staged file and the name it is published under."""
+
     source: Path  # in the staging folder
     target: Path  # in build/<issue>/
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RenderSettings:
+    """What WeasyPrint is given: the HTML, the folders it may read, the fonts it may use."""
+
     html: str
     base_url: str
     allowed_roots: tuple[Path, ...]
@@ -131,6 +133,7 @@ FATAL_HINTS = ("Failed to load", "fetch", "disallowed", "not allowed", "Error")
 
 
 def problems_from_log(records: list[logging.LogRecord]) -> list[Problem]:
+    """WeasyPrint's log records as Problems (each message once; a failure to load is an error)."""
     problems: list[Problem] = []
     seen: set[str] = set()
     for record in records:
@@ -151,6 +154,7 @@ WORKSPACE_URI = "file:///notespress-workspace/"
 
 
 def real_uri(uri: str, root: Path) -> str:
+    """A URI WeasyPrint saw under WORKSPACE_URI, as the file's own URI in `root`."""
     if uri.startswith(WORKSPACE_URI):
         return root.resolve().as_uri() + "/" + uri[len(WORKSPACE_URI):]
     return uri

@@ -14,6 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 @cache
 def defaults_dir() -> Path:
+    """The folder that holds the default layouts and fonts."""
     packaged = PACKAGE_DIR / "_defaults"
     if (packaged / "layouts").is_dir():
         return packaged
@@ -24,10 +25,12 @@ def defaults_dir() -> Path:
 
 
 def default_layouts() -> Path:
+    """The default layouts' folder."""
     return defaults_dir() / "layouts"
 
 
 def default_fonts() -> Path:
+    """The default fonts' folder."""
     return defaults_dir() / "fonts"
 
 

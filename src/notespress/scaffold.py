@@ -41,6 +41,8 @@ notespress's improvements when it is updated).
 
 @dataclass(frozen=True)
 class Created:
+    """A publication `init` created, and the name of its sample issue."""
+
     root: Path
     sample_issue: str
 
@@ -52,6 +54,8 @@ def yaml_text(value: str) -> str:
 
 def init_workspace(directory: Path, *, name: str, lang: str = "en",
                    page_size: str = "letter") -> Created:
+    """Create a new publication in `directory`; raise NotespressError with every problem of the
+    options."""
     problems = []
     if not name.strip():
         problems.append(Problem(None, "--name must not be empty"))

@@ -111,6 +111,7 @@ def shown(value: Any, width: int = 40) -> str:
 
 
 def text(*, one_line: bool = True, max_length: int = MAX_TEXT) -> Parse:
+    """A text value (numbers too), stripped; one line unless `one_line` is false."""
     def parse(value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise Invalid(f"must be text, not {_kind(value)}")
@@ -126,6 +127,7 @@ def text(*, one_line: bool = True, max_length: int = MAX_TEXT) -> Parse:
 
 
 def integer(low: int = 0, high: int = MAX_NUMBER) -> Parse:
+    """A whole number from `low` to `high`."""
     def parse(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise Invalid(f"'{shown(value)}' is not a whole number")
@@ -136,6 +138,7 @@ def integer(low: int = 0, high: int = MAX_NUMBER) -> Parse:
 
 
 def number(low: float, high: float) -> Parse:
+    """A number from `low` to `high`."""
     def parse(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
             raise Invalid(f"'{shown(value)}' is not a number; write a number from {low:g} "
@@ -147,6 +150,7 @@ def number(low: float, high: float) -> Parse:
 
 
 def boolean() -> Parse:
+    """true or false."""
     def parse(value: Any) -> bool:
         if not isinstance(value, bool):
             raise Invalid("must be true or false")
@@ -155,6 +159,7 @@ def boolean() -> Parse:
 
 
 def choice(*allowed: str, aliases: Mapping[Any, str] | None = None) -> Parse:
+    """One of `allowed` (case-insensitive), or a value of `aliases`."""
     def parse(value: Any) -> str:
         if aliases and not isinstance(value, list | dict) and value in aliases:
             return aliases[value]
@@ -166,6 +171,7 @@ def choice(*allowed: str, aliases: Mapping[Any, str] | None = None) -> Parse:
 
 
 def language() -> Parse:
+    """A language code such as en, fr, fa or pt-BR."""
     def parse(value: Any) -> str:
         code = text()(value)
         if not LANG_RE.match(code):
@@ -199,6 +205,7 @@ def parse_length(text: str) -> float | None:
 
 
 def date() -> Parse:
+    """A date written YYYY-MM-DD."""
     def parse(value: Any) -> dt.date:
         if isinstance(value, dt.date):
             return value
@@ -227,12 +234,14 @@ def names(allowed: tuple[str, ...], what: str) -> Parse:
 
 
 def path_text() -> Parse:
+    """A path, as text."""
     def parse(value: Any) -> Path:
         return Path(text()(value))
     return parse
 
 
 def url(*, schemes: tuple[str, ...] = ("https", "http")) -> Parse:
+    """A web address starting with one of `schemes`."""
     def parse(value: Any) -> str:
         address = text()(value)
         if not any(address.startswith(f"{s}://") for s in schemes) or " " in address:
@@ -243,6 +252,7 @@ def url(*, schemes: tuple[str, ...] = ("https", "http")) -> Parse:
 
 
 def color() -> Parse:
+    """A CSS colour: #rgb, #rrggbb or a name."""
     def parse(value: Any) -> str:
         code = text()(value)
         if not re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]{3,20}", code):

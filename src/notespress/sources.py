@@ -130,6 +130,8 @@ def list_item_lines(text: str, key: str, line_offset: int = 0) -> list[int]:
 
 @dataclass
 class FrontMatterDoc:
+    """An article's file split: its front matter and its Markdown body."""
+
     meta: YamlDoc
     body: str
     body_line: int  # line number (1-based) of the first body line in the file

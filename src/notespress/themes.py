@@ -122,6 +122,8 @@ def passed_over(root: Path, kind: str = "layouts") -> frozenset[str]:
 
 @dataclass(frozen=True)
 class LayoutState:
+    """A layout and whether the publication changes it."""
+
     name: str  # relative to layouts/
     state: str  # "default", "changed", "copy" (same as the default), "old copy" (passed over)
     default_changed: bool = False  # the default changed since it was copied

@@ -20,6 +20,7 @@ _FR_CLOSE = re.compile(r"[ \u00a0\u202f]*»")
 
 
 def french_spacing(text: str) -> str:
+    """French spaces: no-break inside « » and before :, narrow no-break before ; ! ?"""
     text = _FR_OPEN.sub("«" + NBSP, text)
     text = _FR_CLOSE.sub(NBSP + "»", text)
     text = _FR_BEFORE_TIGHT.sub(NNBSP, text)
@@ -27,14 +28,17 @@ def french_spacing(text: str) -> str:
 
 
 def base_lang(lang: str) -> str:
+    """The language of a code without its region: 'fr' for 'fr-CA'."""
     return lang.split("-")[0].lower()
 
 
 def is_rtl(lang: str) -> bool:
+    """Whether `lang` is written right to left."""
     return base_lang(lang) in RTL_LANGS
 
 
 def local_digits(value: object, lang: str) -> str:
+    """`value` with its digits in the script of `lang` (Persian or Arabic-Indic)."""
     text = str(value)
     if base_lang(lang) in ("fa", "ur", "ps"):
         return text.translate(PERSIAN_DIGITS)
