@@ -16,7 +16,7 @@ app = typer.Typer(
     name="notespress",
     help="Turn a folder of Markdown articles into a newsletter to print, fold, staple and email.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -61,11 +61,53 @@ def _workspace(workspace: Path | None) -> Path:
     return find_workspace(workspace or Path.cwd())
 
 
+def _checked(workspace: Path | None, issue: str) -> Path:
+    """The workspace, once the issue is known to be there (an unknown issue is one line that
+    names the nearest ones)."""
+    from .listing import resolve
+
+    root = _workspace(workspace)
+    resolve(root, issue)
+    return root
+
+
+def _complete_issue(incomplete: str) -> list[str]:
+    """Shell completion of an issue argument: the issue folders of the workspace here."""
+    from .config import find_workspace
+    from .listing import find_issues
+
+    try:
+        root = find_workspace(Path.cwd())
+    except NotespressError:
+        return []
+    return [i.name for i in find_issues(root) if i.name.startswith(incomplete)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"notespress {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show notespress's version and exit.")] = False,
+) -> None:
+    """Turn a folder of Markdown articles into a newsletter to print, fold, staple and email.
+
+    Start with 'notespress init DIR', then 'notespress new', 'notespress import FILE',
+    'notespress preview ISSUE', 'notespress build ISSUE'.
+    """
+
+
 @app.command()
 def build(
     issue: Annotated[str | None, typer.Argument(help="The issue: a folder name under "
-                                                "issues/ (issue-12), a path, or a number (12).")
-                     ] = None,
+                                                "issues/ (issue-12), a path, or a number (12).",
+                                                autocompletion=_complete_issue)] = None,
     workspace: Workspace = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the assembled HTML.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
@@ -101,7 +143,7 @@ def build(
     if issue is None:
         typer.echo("error: name an issue (e.g. issue-12), or use --all", err=True)
         raise typer.Exit(2)
-    result = _run(lambda: run_build(_workspace(workspace), issue, write_html=html,
+    result = _run(lambda: run_build(_checked(workspace, issue), issue, write_html=html,
                                     strict=strict, editions=parse_editions(edition),
                                     force=force), debug)
     if result.up_to_date:
@@ -148,7 +190,8 @@ def _build_all(workspace: Path | None, force: bool, jobs: int | None, debug: boo
 
 @app.command()
 def check(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.")],
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
     workspace: Workspace = None,
     json_output: Annotated[bool, typer.Option("--json", help="Findings as JSON.")] = False,
     debug: Debug = False,
@@ -167,7 +210,7 @@ def check(
     from .build import build as run_build
 
     def run():
-        root = _workspace(workspace)
+        root = _checked(workspace, issue)
         from .build import load
 
         _, loaded = load(root, issue)
@@ -192,7 +235,8 @@ def check(
 
 @app.command()
 def mail(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.")],
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
     subscribers: Annotated[Path, typer.Option("--subscribers", "-s", help="CSV with a header "
                                               "row: email (required), name, lang.",
                                               dir_okay=False)],
@@ -241,7 +285,7 @@ def mail(
 
     def run():
         nonlocal bar
-        root = _workspace(workspace)
+        root = _checked(workspace, issue)
         if send:
             from .mail import read_subscribers
 
@@ -304,6 +348,171 @@ def init(
                f"{created.sample_issue}")
     typer.echo(f"next: cd {display_path(created.root)} && notespress build "
                f"{created.sample_issue}")
+
+
+IssueOption = Annotated[
+    str | None,
+    typer.Option("--issue", "-i", help="The issue (default: the newest one).",
+                 autocompletion=_complete_issue),
+]
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Documents to import: .docx, .odt, "
+                                                ".html, .rtf, or Markdown (.md) from "
+                                                "Hugo, Jekyll or Pelican.", dir_okay=False)],
+    issue: IssueOption = None,
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """Make contributors' documents articles of an issue.
+
+    Each document becomes NN-title.md in the issue folder (the next number), with its title,
+    author and language in the front matter, its pictures in the issue's images/ folder,
+    footnotes, tables, lists and quotes kept. What could not be carried over (comments,
+    tracked changes, text boxes, remote pictures) is listed with where it was.
+
+    Example: notespress import ~/Downloads/strike-report.docx letter.odt --issue 13
+    """
+    from .importer import import_files
+
+    report = _run(lambda: import_files(_workspace(workspace), files, issue), debug)
+    for item in report.imported:
+        typer.echo(f"imported {display_path(item.source)} -> {display_path(item.article)}")
+        origin = {"metadata": "from the document's properties",
+                  "front matter": "from its front matter",
+                  "first heading": "from its first heading",
+                  "bold first line": "from its first line, in bold",
+                  "file name": "from the file name: no title was found; change it in the "
+                               "front matter"}.get(item.title_from, "")
+        by = f", by {item.author}" if item.author else ", no author found"
+        typer.echo(f"    title \"{item.title}\" ({origin}){by}, language {item.lang}")
+        counts = [f"{len(item.pictures)} picture{'s' if len(item.pictures) != 1 else ''}",
+                  f"{item.footnotes} footnote{'s' if item.footnotes != 1 else ''}",
+                  f"{item.tables} table{'s' if item.tables != 1 else ''}"]
+        typer.echo(f"    {', '.join(counts)}")
+        if item.lost:
+            typer.echo(f"    not carried over ({len(item.lost)}):")
+            for lost in item.lost:
+                typer.echo(f"      {lost}")
+        for problem in item.problems:
+            typer.echo(f"    {problem}")
+    if report.listed:
+        typer.echo(f"added to the articles list in {display_path(report.issue / 'issue.yaml')}")
+    typer.echo("next: read the new articles and fix what is listed above, then "
+               f"'notespress preview {report.issue.name}'")
+
+
+new_app = typer.Typer(help="Create the next issue, or a new article (new article TITLE).",
+                      invoke_without_command=True, no_args_is_help=False,
+                      rich_markup_mode=None)
+app.add_typer(new_app, name="new")
+
+
+def _parse_date(value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
+
+
+@new_app.callback()
+def new(
+    ctx: typer.Context,
+    date: Annotated[str | None, typer.Option("--date", help="The issue's date, YYYY-MM-DD "
+                                             "(default: today).")] = None,
+    title: Annotated[str, typer.Option("--title", help="The issue's title or theme.")] = "",
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """Create the next issue: issues/issue-N (N after the highest number), its issue.yaml
+    and a starter article.
+
+    Example: notespress new --date 2026-12-15 --title "The winter ahead"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .newissue import create_issue
+
+    day = _parse_date(date)
+    made = _run(lambda: create_issue(_workspace(workspace), date=day, title=title), debug)
+    typer.echo(f"created {display_path(made.folder)} (No. {made.number}, "
+               f"{made.date.isoformat()}) with a starter article {made.article.name}")
+    typer.echo(f"next: write {display_path(made.article)}; add articles with "
+               "'notespress new article \"Title\"' or 'notespress import FILE'; see the pages "
+               f"with 'notespress preview {made.folder.name}'")
+
+
+@new_app.command("article")
+def new_article(
+    title: Annotated[str, typer.Argument(help="The article's title.")],
+    issue: IssueOption = None,
+    author: Annotated[str, typer.Option("--author", help="The author's name.")] = "",
+    lang: Annotated[str, typer.Option("--lang", help="The article's language, when not the "
+                                      "issue's (fr, fa...).")] = "",
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """Add an article to an issue: NN-title.md with front matter, NN the next number.
+
+    Example: notespress new article "Wildcat at the warehouse" --author "M. Okafor"
+    """
+    from .newissue import create_article
+
+    made = _run(lambda: create_article(_workspace(workspace), title, issue, author=author,
+                                       lang=lang), debug)
+    listed = " (added to the articles list in issue.yaml)" if made.listed else ""
+    typer.echo(f"created {display_path(made.path)}{listed}")
+    typer.echo(f"next: write the article in {display_path(made.path)}, then "
+               f"'notespress preview {made.issue.name}'")
+
+
+@app.command("list")
+def list_(
+    issue: Annotated[str | None, typer.Argument(
+        help="An issue: list its articles (words, pages, pictures, reading time) instead.",
+        autocompletion=_complete_issue)] = None,
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """The issues as a table: number, date, title, articles, words, pages of the last build,
+    and whether that build is up to date ('built'), out of date ('stale') or missing.
+
+    Example: notespress list            (or: notespress list issue-12, for its articles)
+    """
+    from .listing import format_issue_table, list_issues
+
+    if issue is None:
+        rows = _run(lambda: list_issues(_workspace(workspace)), debug)
+        if not rows:
+            typer.echo("no issues yet: create one with 'notespress new'")
+            return
+        typer.echo(format_issue_table(rows))
+        return
+
+    def articles() -> tuple[str, str]:
+        from .listing import article_table, format_article_table, resolve
+        from .manifest import read_manifest
+
+        root = _workspace(workspace)
+        folder = resolve(root, issue)
+        manifest = read_manifest(root / "build" / folder.name)
+        screen = next((root / "build" / folder.name / o["file"]
+                       for o in manifest.get("outputs", []) if o["kind"] == "screen"), None)
+        rows = article_table(folder, screen, int(manifest.get("pad", 0)))
+        note = "" if screen else ("(no pages: the issue has no screen edition built; "
+                                  f"'notespress build {folder.name}')")
+        return format_article_table(rows), note
+
+    table, note = _run(articles, debug)
+    typer.echo(table)
+    if note:
+        typer.echo(note)
 
 
 def main() -> None:

@@ -960,13 +960,9 @@ def web_footnotes(blocks: list[Any]) -> list[Any]:
     (maybe in a section of its own, after a rule or a 'Notes' heading)."""
     blocks = list(blocks)
     container, index = blocks, len(blocks) - 1
-    while index >= 0 and container[index]["t"] in ("HorizontalRule",) or (
-            index >= 0 and container[index]["t"] == "Div"):
-        if container[index]["t"] == "Div":
-            inner = container[index]["c"][1]
-            if not inner:
-                index -= 1
-                continue
+    while index >= 0 and container[index]["t"] in ("HorizontalRule", "Div"):
+        inner = container[index]["c"][1] if container[index]["t"] == "Div" else []
+        if inner:  # the notes' own section: look inside it
             container, index = inner, len(inner) - 1
         else:
             index -= 1
@@ -1019,8 +1015,8 @@ def web_footnotes(blocks: list[Any]) -> list[Any]:
     del container[index]
     while container and index > 0 and (
             container[index - 1]["t"] == "HorizontalRule"
-            or container[index - 1]["t"] == "Header"
-            and NOTES_HEADING.match(plain(container[index - 1]["c"][2]))):
+            or (container[index - 1]["t"] == "Header"
+                and NOTES_HEADING.match(plain(container[index - 1]["c"][2])))):
         index -= 1
         del container[index]
     return replace(blocks)
