@@ -515,6 +515,112 @@ def list_(
         typer.echo(note)
 
 
+@app.command()
+def preview(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
+    workspace: Workspace = None,
+    port: Annotated[int, typer.Option("--port", "-p", help="The local port (0: any free "
+                                      "one).", min=0, max=65535)] = 8765,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on. Only "
+                                      "this computer can see the default; another address "
+                                      "shows your pages to your network.")] = "127.0.0.1",
+    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of the page pictures.",
+                                     min=30, max=300)] = 80,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the "
+                                               "browser.")] = False,
+    debug: Debug = False,
+) -> None:
+    """See the pages while you edit: a local web page that updates after every save.
+
+    The issue is laid out again after each change to its articles, pictures, the layouts,
+    fonts, platform or notespress.yaml; only what changed is laid out and drawn again. When
+    a change breaks something, the page shows the error and keeps the last good pages. The
+    pages go to build/.preview/, never over the editions. Stop with Ctrl-C.
+
+    Example: notespress preview issue-12 --open
+    """
+    import threading
+    import time
+
+    from .preview import start_preview
+
+    def report(state) -> None:
+        when = time.strftime("%H:%M:%S")
+        if state.errors:
+            typer.echo(f"{when} build {state.build}: the last good pages are kept:", err=True)
+            for line in state.errors:
+                typer.echo(f"  {line}", err=True)
+        else:
+            redo = " (page numbers being redone)" if state.provisional else ""
+            typer.echo(f"{when} build {state.build}: {len(state.pages)} pages, "
+                       f"{len(state.changed)} redrawn, {state.seconds:.2f} s "
+                       f"({state.how}){redo}")
+
+    running = _run(lambda: start_preview(_checked(workspace, issue), issue, host=host,
+                                         port=port, dpi=dpi, on_build=report), debug)
+    typer.echo(f"preview of {issue} at {running.url}  (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(running.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.close()
+        typer.echo("preview stopped")
+
+
+@app.command()
+def watch(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
+    workspace: Workspace = None,
+    edition: Annotated[str | None, typer.Option(
+        "--edition", "-e", help="Editions to build, as for build.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Build the issue now and again after every change, until Ctrl-C.
+
+    The same build as 'notespress build' (the editions in build/<issue>/), in one process
+    that keeps WeasyPrint and the fonts loaded. A build that fails keeps the last good PDFs.
+
+    Example: notespress watch issue-12 -e screen
+    """
+    import time
+
+    from .build import parse_editions
+    from .preview import watch_builds
+
+    def report(outcome) -> None:
+        when = time.strftime("%H:%M:%S")
+        if isinstance(outcome, NotespressError):
+            typer.echo(f"{when} build failed, the last good PDFs are kept:", err=True)
+            for problem in outcome.problems:
+                typer.echo(f"  {problem}", err=True)
+            return
+        if outcome.up_to_date:
+            typer.echo(f"{when} up to date")
+            return
+        for warning in outcome.warnings:
+            typer.echo(f"  {warning}", err=True)
+        made = ", ".join(f"{display_path(o.path)} ({o.pages} pages)" for o in outcome.outputs)
+        typer.echo(f"{when} wrote {made}")
+
+    editions = _run(lambda: parse_editions(edition), debug)
+    root = _run(lambda: _checked(workspace, issue), debug)
+    typer.echo(f"watching {issue} (Ctrl-C to stop)")
+    try:
+        _run(lambda: watch_builds(root, issue, editions=editions, report=report), debug)
+    except typer.Exit as exc:
+        if exc.exit_code == 130:
+            typer.echo("stopped")
+            raise typer.Exit(0) from None
+        raise
+
+
 def main() -> None:
     app(prog_name="notespress")
 
