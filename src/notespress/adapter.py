@@ -113,6 +113,20 @@ def write_screen_pdf(rendered: Rendered, pages: list[Any] | None, target: Path
     return write_pdf(rendered, target, tags=False, finisher=screen_finisher())
 
 
+def render_page(root: Path, html: str, target: Path) -> None:
+    """Lay out and write a page of notespress's own (the proof sheet) with the workspace's
+    fonts and the build's rules (files of the workspace only, nothing from the network)."""
+    from .build import _raise_errors, font_dirs
+    from .render import RenderSettings, render, write_pdf
+    from .resources import default_fonts, default_layouts
+
+    rendered = render(RenderSettings(
+        html=html, base_url=root.resolve().as_uri() + "/",
+        allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs(root)))
+    _raise_errors(rendered.problems, False)
+    _raise_errors(write_pdf(rendered, target, tags=False), False)
+
+
 def font_folders(root: Path) -> tuple[Path, ...]:
     """The fonts a build may use: the workspace's, then notespress's own."""
     from .build import font_dirs

@@ -621,6 +621,29 @@ def watch(
         raise
 
 
+@app.command()
+def proof(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
+    workspace: Workspace = None,
+    force: Annotated[bool, typer.Option("--force", help="Build the editions again even "
+                                        "when nothing changed.")] = False,
+    debug: Debug = False,
+) -> None:
+    """A proof sheet for the editorial meeting: every page as reader spreads on one picture,
+    where each article falls, and a table of the articles (words, pages, pictures, reading
+    time). The issue is built first if it is not up to date.
+
+    Example: notespress proof issue-12
+    """
+    from .listing import format_article_table
+    from .proof import make_proof
+
+    made = _run(lambda: make_proof(_checked(workspace, issue), issue, force=force), debug)
+    typer.echo(format_article_table(list(made.rows)))
+    typer.echo(f"wrote {display_path(made.image)}  ({made.pages} pages)")
+
+
 def main() -> None:
     app(prog_name="notespress")
 
