@@ -67,6 +67,15 @@ class Lost:
         return f"{self.what}: {self.detail}{where}"
 
 
+def count_lost(lost: tuple[Lost, ...] | list[Lost]) -> dict[str, int]:
+    """How many of each kind: {"comment": 2, "tracked change": 5, ...}."""
+    counts: dict[str, int] = {}
+    for item in lost:
+        kind = item.what.split(" (")[0].split(" by ")[0]
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
 @dataclass(frozen=True)
 class Imported:
     source: Path
