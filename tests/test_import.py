@@ -263,6 +263,14 @@ Tenants at *Via Roma 12* stopped paying rent.[^a] Costs are $5 and $10.
 
 <!-- check the address -->
 
+<table><tr><th>Year</th><th>Rent</th></tr><tr><td>2025</td><td>900</td></tr></table>
+
+See the {{domxref("Lease")}} page.
+
+```html
+<p>{{ not a tag in code }}</p>
+```
+
 {: .lead}
 | Floor | Flats |
 |---|---:|
@@ -278,7 +286,10 @@ Tenants at *Via Roma 12* stopped paying rent.[^a] Costs are $5 and $10.
     assert "$5 and $10" in body  # not read as mathematics
     assert "![The building](images/03-rent-strike-1.png)" in body
     assert "[^1]: Since March." in body and "| Floor | Flats |" in body
-    assert "{{" not in body and "{:" not in body and "<!--" not in body
+    assert re.search(r"\| Year +\| Rent +\|", body) and re.search(r"\| 2025 +\| 900 +\|", body)
+    assert "See the `Lease` page." in body
+    assert "<p>{{ not a tag in code }}</p>" in body  # code as it was written
+    assert "{{<" not in body and "{:" not in body and "<!--" not in body
     lost = " ".join(str(x) for x in item.lost)
     assert "Hugo shortcode" in lost and "youtube" in lost and "check the address" in lost
     build(mini, "3", editions=("screen",))

@@ -375,7 +375,7 @@ def import_(
 
     Example: notespress import ~/Downloads/strike-report.docx letter.odt --issue 13
     """
-    from .importer import import_files
+    from .importer import import_files, summarize_lost
 
     report = _run(lambda: import_files(_workspace(workspace), files, issue), debug)
     for item in report.imported:
@@ -394,8 +394,8 @@ def import_(
         typer.echo(f"    {', '.join(counts)}")
         if item.lost:
             typer.echo(f"    not carried over ({len(item.lost)}):")
-            for lost in item.lost:
-                typer.echo(f"      {lost}")
+            for line in summarize_lost(item.lost):
+                typer.echo(f"      {line}")
         for problem in item.problems:
             typer.echo(f"    {problem}")
     if report.listed:

@@ -67,6 +67,20 @@ class Lost:
         return f"{self.what}: {self.detail}{where}"
 
 
+def summarize_lost(lost: tuple[Lost, ...] | list[Lost], limit: int = 3) -> list[str]:
+    """One line per thing not carried over; of a kind met many times (links to a site's
+    own pages, template tags), the first `limit` and how many more."""
+    groups: dict[str, list[Lost]] = {}
+    for item in lost:
+        groups.setdefault(item.what, []).append(item)
+    lines = []
+    for what, items in groups.items():
+        lines += [str(item) for item in items[:limit]]
+        if len(items) > limit:
+            lines.append(f"... and {len(items) - limit} more of the same ({what})")
+    return lines
+
+
 def count_lost(lost: tuple[Lost, ...] | list[Lost]) -> dict[str, int]:
     """How many of each kind: {"comment": 2, "tracked change": 5, ...}."""
     counts: dict[str, int] = {}
@@ -381,7 +395,8 @@ def scan_odt(path: Path) -> Scan:
                     continue
                 info = change.find(_odf("office:change-info"))
                 author = (info.findtext(_odf("dc:creator")) or "") if info is not None else ""
-                said = " ".join(_odf_text(p) for p in change.iter(_odf("text:p"))).strip()
+                said = " ".join(_odf_text(p) for p in change.iter()
+                                if p.tag in (_odf("text:p"), _odf("text:h"))).strip()
                 changes[number] = (kind, author, said)
 
     def inserted_text(paragraph: ElementTree.Element, number: str) -> str:
@@ -432,6 +447,13 @@ def scan_odt(path: Path) -> Scan:
             outcome = {"insertion": "kept", "deletion": "dropped"}.get(kind, "ignored")
             detail = f'"{_snippet(said, 20)}"' if said else "(formatting)"
             scan.lost.append(Lost(f"tracked change ({kind}{by}, {outcome})", detail, where))
+        for shape in element.iter():
+            if shape.tag not in SHAPES or shape.tag == _odf("draw:text-box"):
+                continue
+            said = " ".join(_odf_text(p) for p in shape.findall(_odf("text:p"))).strip()
+            if said:  # a drawing with text in it (Word's text boxes come to this)
+                scan.lost.append(Lost("text box", f'"{_snippet(said, 30)}" (copy its text '
+                                      "into the article where it belongs)", where))
         for frame in element.iter(_odf("draw:frame")):
             box = frame.find(_odf("draw:text-box"))
             if box is not None:
@@ -450,6 +472,10 @@ def scan_odt(path: Path) -> Scan:
     return scan
 
 
+SHAPES = {_odf(f"draw:{name}") for name in ("text-box", "custom-shape", "rect", "ellipse",
+                                            "polygon", "path", "caption", "regular-polygon")}
+
+
 def _odt_blocks(body: ElementTree.Element) -> Iterator[tuple[ElementTree.Element, bool]]:
     """Every text:p and text:h in document order (not those of notes and comments, which
     belong to their paragraph), and whether it is inside a text box."""
@@ -461,14 +487,15 @@ def _odt_blocks(body: ElementTree.Element) -> Iterator[tuple[ElementTree.Element
                 continue
             if child.tag in (_odf("text:p"), _odf("text:h")):
                 yield child, in_box
-            yield from walk(child, in_box or child.tag == _odf("draw:text-box"))
+            yield from walk(child, in_box or child.tag in SHAPES)
 
     yield from walk(body, False)
 
 
-def _odf_text(element: ElementTree.Element, skip_frames: bool = False) -> str:
-    """A paragraph's own text: not its comments, notes or (with skip_frames) frames."""
-    skip = {_odf("office:annotation"), _odf("text:note")}
+def _odf_text(element: ElementTree.Element, skip_frames: bool = True) -> str:
+    """A paragraph's own text: not its comments, notes, nor the text of the frames and
+    drawings anchored in it."""
+    skip = {_odf("office:annotation"), _odf("text:note"), *SHAPES}
     if skip_frames:
         skip.add(_odf("draw:frame"))
 
@@ -551,9 +578,20 @@ def split_markdown(text: str, path: Path) -> MarkdownSource:
     body_lines = lines[start:]
     lost: list[Lost] = []
     out: list[str] = []
+    fence = ""
     for number, line in enumerate(body_lines, start=start + 1):
+        opening = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if fence or opening:  # code is printed as it is written: no tag is taken out
+            if fence and line.strip().startswith(fence):
+                fence = ""
+            elif not fence and opening:
+                fence = opening.group(1)
+            out.append(line)
+            continue
         new = _figure_shortcode(line)
         new = re.sub(r"\{:[^}]*\}", "", new)  # kramdown attribute lists
+        new = re.sub(r"\{\{\s*[A-Za-z_][\w-]*\(\s*[\"']([^\"']+)[\"'][^}]*\)\s*\}\}",
+                     lambda m: f"`{m.group(1)}`", new)  # {{domxref("Node")}}: its name
         for pattern, what in ((r"\{\{<.*?>\}\}|\{\{%.*?%\}\}", "Hugo shortcode"),
                               (r"\{%.*?%\}", "Liquid tag"), (r"\{\{.*?\}\}", "template tag")):
             for match in re.finditer(pattern, new):
@@ -659,6 +697,7 @@ class Cleaner:
         self.footnotes = 0
         self.tables = 0
         self.in_quote = 0
+        self.depth = 0  # HTML read inside Markdown, inside HTML...
 
     def place(self) -> str:
         return self.places.describe(self.current)
@@ -794,6 +833,18 @@ class Cleaner:
         if fmt == "html" and re.fullmatch(r"</?(div|section|span|p|center|font|small)\b[^>]*>",
                                           text, re.I | re.S):
             return []  # a wrapper's tag alone: its content is kept
+        if fmt == "html" and self.depth < 3:
+            # a block of HTML in Markdown (a table, a figure...): read as HTML, then cleaned
+            self.depth += 1
+            try:
+                inner = self.blocks(json.loads(pandoc(["-f", "html", "-t", "json"], text))
+                                    .get("blocks", []))
+            except NotespressError:
+                inner = []
+            finally:
+                self.depth -= 1
+            if inner:
+                return inner
         tag = re.match(r"<\s*([a-zA-Z][\w-]*)", text)
         what = f"<{tag.group(1).lower()}>" if tag and fmt == "html" else fmt
         self.lose(f"raw {fmt.upper() if fmt != 'html' else 'HTML'}",
