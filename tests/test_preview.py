@@ -13,8 +13,6 @@ import pytest
 from notespress.build import build
 from notespress.preview import Running, article_element, start_preview
 
-from .conftest import REPO, copy_workspace
-
 
 def _get(url: str, host: str | None = None) -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers={"Host": host} if host else {})
@@ -52,30 +50,41 @@ def _page_texts(pdf: Path) -> list[str]:
     return [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages]
 
 
+PARAGRAPH = ("Workers on the night shift met in the canteen and chose three delegates, "
+             "each recallable at any time by the meeting that chose them. ") * 6
+
+
 @pytest.fixture
-def demo_preview(tmp_path: Path):
-    root = copy_workspace(REPO, tmp_path / "demo")
-    running = start_preview(root, "issue-12", port=0)
+def three_articles(mini: Path):
+    """The fixture issue with three articles of a few pages each."""
+    folder = mini / "issues/issue-3"
+    for name, title in (("02-second.md", "The second article"),
+                        ("03-third.md", "The third article")):
+        (folder / name).write_text(f"---\ntitle: {title}\n---\n\n" + "\n\n".join(
+            f"{n}. {PARAGRAPH}" for n in range(14)) + "\n")
+    yaml_path = folder / "issue.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "  - 03-third.md\n")
+    running = start_preview(mini, "3", port=0)
     try:
-        yield root, running
+        yield mini, running
     finally:
         running.close()
 
 
 @pytest.mark.slow
-def test_edits_update_the_pages_and_errors_keep_the_last_good_ones(demo_preview) -> None:
-    root, running = demo_preview
+def test_edits_update_the_pages_and_errors_keep_the_last_good_ones(three_articles) -> None:
+    root, running = three_articles
     assert running.server.server_address[0] == "127.0.0.1"
     first = _wait(running, 0)
-    assert not first["errors"] and len(first["pages"]) >= 12 and first["how"] == "full"
+    assert not first["errors"] and len(first["pages"]) >= 5 and first["how"] == "full"
     status, page = _get(running.url)
     assert status == 200 and b"EventSource" in page
-    status, picture = _get(running.url + "pages/4.png")
+    status, picture = _get(running.url + "pages/2.png")
     assert status == 200 and picture.startswith(b"\x89PNG")
     assert _get(running.url + "state.json", host="evil.example:80")[0] == 403
 
     # an article in the middle: only it is laid out, only its changed pages drawn
-    article = root / "issues/issue-12/03-arms-economy.md"
+    article = root / "issues/issue-3/02-second.md"
     article.write_text(article.read_text().replace(
         "\n\n", "\n\nA sentence the editor just added.\n\n", 1))
     state = _wait(running, first["build"])
@@ -91,14 +100,14 @@ def test_edits_update_the_pages_and_errors_keep_the_last_good_ones(demo_preview)
     texts = _page_texts(preview_pdf)
     assert any("A sentence the editor just added" in t for t in texts)
     # the pages put together from parts are the pages of a whole layout
-    whole = build(root, "issue-12", editions=("screen",), force=True)
+    whole = build(root, "issue-3", editions=("screen",), force=True)
     assert _page_texts(whole.output("screen").path) == texts
 
     # a broken edit: the error is shown, the last good pages stay
     good = state
     article.write_text(article.read_text().replace("title:", "title: [broken", 1))
     broken = _wait(running, good["build"])
-    assert broken["errors"] and "03-arms-economy.md" in broken["errors"][0]
+    assert broken["errors"] and "02-second.md" in broken["errors"][0]
     assert broken["pages"] == good["pages"]
     assert _get(running.url + f"pages/{changed}.png")[0] == 200
     article.write_text(article.read_text().replace("title: [broken", "title:", 1))
@@ -185,3 +194,40 @@ def test_in_chromium_the_page_updates_and_keeps_the_page_in_view(mini: Path) -> 
             browser.close()
     finally:
         running.close()
+
+
+def test_watch_builds_again_after_a_change_and_keeps_the_last_pdf(mini: Path) -> None:
+    import threading
+
+    from notespress.errors import NotespressError
+    from notespress.preview import watch_builds
+
+    reports: list[object] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_builds, args=(mini, "3"), kwargs={
+        "editions": ("screen",), "report": reports.append, "stop": stop}, daemon=True)
+    thread.start()
+
+    def reported(count: int) -> object:
+        deadline = time.monotonic() + 90
+        while len(reports) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(reports) >= count, reports
+        return reports[count - 1]
+
+    try:
+        first = reported(1)
+        assert not isinstance(first, NotespressError) and first.outputs
+        pdf = first.output("screen").path
+        time.sleep(0.5)  # the watcher is watching
+        article = mini / "issues/issue-3/02-second.md"
+        article.write_text(article.read_text().replace("title:", "title: [broken", 1))
+        broken = reported(2)
+        assert isinstance(broken, NotespressError) and "02-second.md" in str(broken)
+        assert pdf.is_file()  # the last good PDF stays
+        article.write_text(article.read_text().replace("title: [broken", "title:", 1))
+        again = reported(3)
+        assert not isinstance(again, NotespressError)
+    finally:
+        stop.set()
+        thread.join(timeout=10)

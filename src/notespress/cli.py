@@ -404,8 +404,7 @@ def import_(
                f"'notespress preview {report.issue.name}'")
 
 
-new_app = typer.Typer(help="Create the next issue, or a new article (new article TITLE).",
-                      invoke_without_command=True, no_args_is_help=False,
+new_app = typer.Typer(invoke_without_command=True, no_args_is_help=False,
                       rich_markup_mode=None)
 app.add_typer(new_app, name="new")
 
@@ -430,8 +429,10 @@ def new(
     workspace: Workspace = None,
     debug: Debug = False,
 ) -> None:
-    """Create the next issue: issues/issue-N (N after the highest number), its issue.yaml
-    and a starter article.
+    """Create the next issue (or, with 'new article TITLE', an article of an issue).
+
+    The next issue is issues/issue-N, N after the highest number, with its issue.yaml and a
+    starter article.
 
     Example: notespress new --date 2026-12-15 --title "The winter ahead"
     """
