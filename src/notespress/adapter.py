@@ -73,6 +73,20 @@ def import_renderer() -> None:
     _import_renderer(None)
 
 
+def collect_garbage() -> None:
+    """In a warm process, between two layouts: collect now what the last layouts left (the
+    renderer leaves its objects frozen and collects them when the next layout starts), so
+    that the next layout after an edit does not pay for it."""
+    import gc
+
+    from . import render
+
+    if render._left_frozen[0] and gc.isenabled():
+        gc.unfreeze()
+        gc.collect()
+        render._left_frozen[0] = False
+
+
 def assemble_issue(pub: Publication, issue: Issue, *, part: str = "all",
                    toc_pages: dict[str, int] | None = None, first_page: int = 1
                    ) -> Assembled:

@@ -614,6 +614,8 @@ def start_preview(root: Path, issue_ref: str, *, host: str = "127.0.0.1",
         state = previewer.rebuild(None)
         if on_build:
             on_build(state)
+        with previewer._lock:
+            adapter.collect_garbage()
         while not stop.is_set():
             with wake:
                 if not pending and not previewer.state.provisional:
@@ -629,6 +631,9 @@ def start_preview(root: Path, issue_ref: str, *, host: str = "127.0.0.1",
                 continue
             if on_build:
                 on_build(state)
+            if not pending:  # while the editor reads: not at the start of the next layout
+                with previewer._lock:
+                    adapter.collect_garbage()
 
     threads = [threading.Thread(target=target, name=name, daemon=True)
                for name, target in (("preview-watch", watcher), ("preview-build", builder),
