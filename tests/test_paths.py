@@ -158,7 +158,7 @@ def test_bad_settings_are_one_line_never_an_internal_error(ws: Path, change: str
 
 def test_an_issue_reference_that_is_no_name(ws: Path) -> None:
     one_error(notespress(ws, "build", "²"), "no issue '²'")
-    one_error(notespress(ws, "build", "isue-3"), "did you mean issue-3")
+    one_error(notespress(ws, "build", "isue-3"), "did you mean 'issue-3'")
 
 
 def test_an_issue_number_that_two_folders_have_is_ambiguous(ws: Path) -> None:

@@ -22,6 +22,7 @@ import json
 import math
 import platform
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -189,6 +190,107 @@ def _bench_all(folder: Path, count: int) -> dict[str, float]:
             "speedup": timings["one_process"] / timings["parallel"]}
 
 
+def _demo_workspace(folder: Path) -> Path:
+    """A copy of the demo publication (the repository's issues/issue-12), or, from an
+    installed notespress without it, a synthetic 16-page issue named issue-12."""
+    from .resources import defaults_dir
+
+    checkout = defaults_dir()
+    if (checkout / "issues" / "issue-12" / "issue.yaml").is_file():
+        folder.mkdir(parents=True)
+        for name in ("notespress.yaml", "issues", "platform", "layouts", "fonts"):
+            source = checkout / name
+            if source.is_dir():
+                shutil.copytree(source, folder / name)
+            elif source.is_file():
+                shutil.copy(source, folder / name)
+        return folder
+    root = make_workspace(folder, 16)
+    (root / "issues" / "issue-1").rename(root / "issues" / "issue-12")
+    return root
+
+
+def _edits(article: Path, repetition: int) -> list[tuple[str, str]]:
+    """Two edits of an article as an editor makes them: a word changed in the middle (the
+    same length), and a sentence added to a paragraph."""
+    text = article.read_text(encoding="utf-8")
+    body_start = text.index("\n---", 3) + 4
+    paragraphs = [m.start() for m in re.finditer(r"\n\n(?=[A-Za-z])", text[body_start:])]
+    middle = body_start + paragraphs[len(paragraphs) // 2] + 2
+    word = re.search(r"\b[a-z]{4,}\b", text[middle:])
+    assert word is not None
+    at = middle + word.start()
+    changed = text[:at] + word.group(0).upper() + text[at + len(word.group(0)):]
+    end = text.index("\n\n", middle)
+    added = text[:end] + f" A sentence added in edit {repetition}." + text[end:]
+    return [("word changed", changed), ("sentence added", added)]
+
+
+def bench_preview(work: Path, repeat: int) -> dict[str, object]:
+    """`notespress preview` of the demo issue, in its own process: from saving an edited
+    article to the preview's build counter changing and the changed pages' pictures served."""
+    import os
+    import urllib.request
+
+    root = _demo_workspace(work / "preview")
+    env = dict(os.environ)
+    process = subprocess.Popen([sys.executable, "-m", "notespress", "preview", "issue-12",
+                                "-w", str(root), "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        match = re.search(r"http://[\d.]+:\d+/", first)
+        if match is None:
+            raise RuntimeError(f"preview did not start: {first!r}")
+        base = match.group(0)
+
+        def state() -> dict:
+            with urllib.request.urlopen(base + "state.json", timeout=30) as answer:
+                return json.load(answer)
+
+        def wait_for(build: int, limit: float = 120.0) -> dict:
+            deadline = time.perf_counter() + limit
+            while time.perf_counter() < deadline:
+                now = state()
+                if now["build"] > build:
+                    return now
+                time.sleep(0.005)
+            raise RuntimeError("the preview did not answer in time")
+
+        now = wait_for(0)
+        articles = sorted((root / "issues" / "issue-12").glob("*.md"))
+        samples = []
+        for repetition in range(repeat):
+            for article in articles:
+                for label, text in _edits(article, repetition):
+                    while now["provisional"]:  # the follow-up layout of the whole issue
+                        now = wait_for(now["build"])
+                    time.sleep(0.3)  # the watcher settles
+                    before = now["build"]
+                    start = time.perf_counter()
+                    article.write_text(text, encoding="utf-8")
+                    now = wait_for(before)
+                    for number in now["changed"]:
+                        version = now["pages"][number - 1]["version"]
+                        with urllib.request.urlopen(
+                                f"{base}pages/{number}.png?v={version}", timeout=30) as page:
+                            page.read()
+                    samples.append({"article": article.name, "edit": label,
+                                    "seconds": round(time.perf_counter() - start, 3),
+                                    "server_seconds": now["seconds"], "how": now["how"],
+                                    "redrawn": len(now["changed"]),
+                                    "provisional": now["provisional"],
+                                    "errors": now["errors"]})
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    seconds = sorted(s["seconds"] for s in samples)
+    return {"edits": len(samples), "median": statistics.median(seconds),
+            "max": seconds[-1], "under_1_5_s": sum(1 for s in seconds if s < 1.5),
+            "samples": samples}
+
+
 def _exponent(rows: list[dict]) -> float | None:
     """k in time ~ pages^k for the cold build: a least-squares fit in log-log over the issues
     of 24 pages and more (below that, fixed costs dominate), or over all when too few."""
@@ -214,10 +316,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--all-issues", type=int, default=8, metavar="N",
                         help="also time `build --all` of N stale issues, 1 process vs all "
                              "cores (0 to skip)")
+    parser.add_argument("--preview", action="store_true",
+                        help="only the preview case: from saving an article of the demo "
+                             "issue to its new pages served by `notespress preview` "
+                             "(--repeat rounds of two edits of every article)")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(_child(args.child[0], Path(args.child[1]))))
+        return
+    if args.preview:
+        work = Path(tempfile.mkdtemp(prefix="notespress-bench-"))
+        try:
+            result = bench_preview(work, args.repeat)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        args.output.write_text(json.dumps({"preview": result}, indent=2) + "\n")
+        print(f"{'article':<28} {'edit':<15} {'seconds':>8} {'server':>7} {'redrawn':>7}  how")
+        for sample in result["samples"]:
+            print(f"{sample['article']:<28} {sample['edit']:<15} {sample['seconds']:>8.2f} "
+                  f"{sample['server_seconds']:>7.2f} {sample['redrawn']:>7}  {sample['how']}"
+                  f"{' (page numbers redone after)' if sample['provisional'] else ''}"
+                  f"{' ERROR' if sample['errors'] else ''}")
+        print(f"preview: {result['edits']} edits, median {result['median']:.2f} s, "
+              f"max {result['max']:.2f} s, {result['under_1_5_s']} under 1.5 s")
+        print(f"written to {args.output}")
         return
 
     sizes = [int(p) for p in args.pages.split(",")]

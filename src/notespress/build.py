@@ -295,7 +295,8 @@ def _publish(root: Path, out_dir: Path, pub: Publication, issue: Issue,
     read_files = [*laid_out.read, *([assembled.platform.path] if assembled.platform else [])]
     staging = written[0].path.parent if written else out_dir
     manifest = manifest_text(inputs, records, pad=pad, read=read_records(
-        root, read_files, previous.get("read")), sections=sections)
+        root, read_files, previous.get("read")), sections=sections,
+        settings={"editions": list(options.editions or ()), "html": options.html})
     (staging / MANIFEST).write_text(manifest, encoding="utf-8")
     (staging / SUMS).write_text(sums_text(records), encoding="utf-8")
     moves += [Move(staging / MANIFEST, out_dir / MANIFEST), Move(staging / SUMS, out_dir / SUMS)]

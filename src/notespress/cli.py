@@ -18,7 +18,7 @@ app = typer.Typer(
     name="notespress",
     help="Turn a folder of Markdown articles into a newsletter to print, fold, staple and email.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -80,11 +80,53 @@ def _workspace(workspace: Path | None) -> Path:
     return find_workspace(workspace or Path.cwd())
 
 
+def _checked(workspace: Path | None, issue: str) -> Path:
+    """The workspace, once the issue is known to be there (an unknown issue is one line that
+    names the nearest ones)."""
+    from .listing import resolve
+
+    root = _workspace(workspace)
+    resolve(root, issue)
+    return root
+
+
+def _complete_issue(incomplete: str) -> list[str]:
+    """Shell completion of an issue argument: the issue folders of the workspace here."""
+    from .config import find_workspace
+    from .listing import find_issues
+
+    try:
+        root = find_workspace(Path.cwd())
+    except NotespressError:
+        return []
+    return [i.name for i in find_issues(root) if i.name.startswith(incomplete)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"notespress {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show notespress's version and exit.")] = False,
+) -> None:
+    """Turn a folder of Markdown articles into a newsletter to print, fold, staple and email.
+
+    Start with 'notespress init DIR', then 'notespress new', 'notespress import FILE',
+    'notespress preview ISSUE', 'notespress build ISSUE'.
+    """
+
+
 @app.command()
 def build(
     issue: Annotated[str | None, typer.Argument(help="The issue: a folder name under "
-                                                "issues/ (issue-12), a path, or a number (12).")
-                     ] = None,
+                                                "issues/ (issue-12), a path, or a number (12).",
+                                                autocompletion=_complete_issue)] = None,
     workspace: Workspace = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the assembled HTML.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
@@ -183,7 +225,8 @@ def _build_all(workspace: Path | None, options: Any, jobs: int | None, debug: bo
 
 @app.command()
 def check(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.")],
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
     workspace: Workspace = None,
     json_output: Annotated[bool, typer.Option("--json", help="Findings as JSON.")] = False,
     debug: Debug = False,
@@ -218,7 +261,8 @@ def check(
 
 @app.command()
 def mail(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.")],
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
     subscribers: Annotated[Path, typer.Option("--subscribers", "-s", help="CSV with a header "
                                               "row: email (required), name, lang.",
                                               dir_okay=False)],
@@ -267,7 +311,7 @@ def mail(
 
     def run():
         nonlocal bar
-        root = _workspace(workspace)
+        root = _checked(workspace, issue)
         if send:
             from .mail import read_subscribers
 
@@ -410,6 +454,301 @@ def layouts_prune(workspace: Workspace = None, debug: Debug = False) -> None:
         typer.echo(f"removed {name} (the default serves)")
     if not removed:
         typer.echo("nothing to remove: every layout here is a change of the publication's")
+
+
+IssueOption = Annotated[
+    str | None,
+    typer.Option("--issue", "-i", help="The issue (default: the newest one).",
+                 autocompletion=_complete_issue),
+]
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Documents to import: .docx, .odt, "
+                                                ".html, .rtf, or Markdown (.md) from "
+                                                "Hugo, Jekyll or Pelican.", dir_okay=False)],
+    issue: IssueOption = None,
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """Make contributors' documents articles of an issue.
+
+    Each document becomes NN-title.md in the issue folder (the next number), with its title,
+    author and language in the front matter, its pictures in the issue's images/ folder,
+    footnotes, tables, lists and quotes kept. What could not be carried over (comments,
+    tracked changes, text boxes, remote pictures) is listed with where it was.
+
+    Example: notespress import ~/Downloads/strike-report.docx letter.odt --issue 13
+    """
+    from .importer import import_files, summarize_lost
+
+    report = _run(lambda: import_files(_workspace(workspace), files, issue), debug)
+    for item in report.imported:
+        typer.echo(f"imported {display_path(item.source)} -> {display_path(item.article)}")
+        origin = {"metadata": "from the document's properties",
+                  "front matter": "from its front matter",
+                  "first heading": "from its first heading",
+                  "bold first line": "from its first line, in bold",
+                  "file name": "from the file name: no title was found; change it in the "
+                               "front matter"}.get(item.title_from, "")
+        by = f", by {item.author}" if item.author else ", no author found"
+        typer.echo(f"    title \"{item.title}\" ({origin}){by}, language {item.lang}")
+        counts = [f"{len(item.pictures)} picture{'s' if len(item.pictures) != 1 else ''}",
+                  f"{item.footnotes} footnote{'s' if item.footnotes != 1 else ''}",
+                  f"{item.tables} table{'s' if item.tables != 1 else ''}"]
+        typer.echo(f"    {', '.join(counts)}")
+        if item.lost:
+            typer.echo(f"    not carried over ({len(item.lost)}):")
+            for line in summarize_lost(item.lost):
+                typer.echo(f"      {line}")
+        for problem in item.problems:
+            typer.echo(f"    {problem}")
+    if report.listed:
+        typer.echo(f"added to the articles list in {display_path(report.issue / 'issue.yaml')}")
+    typer.echo("next: read the new articles and fix what is listed above, then "
+               f"'notespress preview {report.issue.name}'")
+
+
+new_app = typer.Typer(invoke_without_command=True, no_args_is_help=False,
+                      rich_markup_mode=None)
+app.add_typer(new_app, name="new")
+
+
+def _parse_date(value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD") from None
+
+
+@new_app.callback()
+def new(
+    ctx: typer.Context,
+    date: Annotated[str | None, typer.Option("--date", help="The issue's date, YYYY-MM-DD "
+                                             "(default: today).")] = None,
+    title: Annotated[str, typer.Option("--title", help="The issue's title or theme.")] = "",
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """Create the next issue (or, with 'new article TITLE', an article of an issue).
+
+    The next issue is issues/issue-N, N after the highest number, with its issue.yaml and a
+    starter article.
+
+    Example: notespress new --date 2026-12-15 --title "The winter ahead"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .newissue import create_issue
+
+    day = _parse_date(date)
+    made = _run(lambda: create_issue(_workspace(workspace), date=day, title=title), debug)
+    typer.echo(f"created {display_path(made.folder)} (No. {made.number}, "
+               f"{made.date.isoformat()}) with a starter article {made.article.name}")
+    typer.echo(f"next: write {display_path(made.article)}; add articles with "
+               "'notespress new article \"Title\"' or 'notespress import FILE'; see the pages "
+               f"with 'notespress preview {made.folder.name}'")
+
+
+@new_app.command("article")
+def new_article(
+    title: Annotated[str, typer.Argument(help="The article's title.")],
+    issue: IssueOption = None,
+    author: Annotated[str, typer.Option("--author", help="The author's name.")] = "",
+    lang: Annotated[str, typer.Option("--lang", help="The article's language, when not the "
+                                      "issue's (fr, fa...).")] = "",
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """Add an article to an issue: NN-title.md with front matter, NN the next number.
+
+    Example: notespress new article "Wildcat at the warehouse" --author "M. Okafor"
+    """
+    from .newissue import create_article
+
+    made = _run(lambda: create_article(_workspace(workspace), title, issue, author=author,
+                                       lang=lang), debug)
+    listed = " (added to the articles list in issue.yaml)" if made.listed else ""
+    typer.echo(f"created {display_path(made.path)}{listed}")
+    typer.echo(f"next: write the article in {display_path(made.path)}, then "
+               f"'notespress preview {made.issue.name}'")
+
+
+@app.command("list")
+def list_(
+    issue: Annotated[str | None, typer.Argument(
+        help="An issue: list its articles (words, pages, pictures, reading time) instead.",
+        autocompletion=_complete_issue)] = None,
+    workspace: Workspace = None,
+    debug: Debug = False,
+) -> None:
+    """The issues as a table: number, date, title, articles, words, pages of the last build,
+    and whether that build is up to date ('built'), out of date ('stale') or missing.
+
+    Example: notespress list            (or: notespress list issue-12, for its articles)
+    """
+    from .listing import format_issue_table, list_issues
+
+    if issue is None:
+        rows = _run(lambda: list_issues(_workspace(workspace)), debug)
+        if not rows:
+            typer.echo("no issues yet: create one with 'notespress new'")
+            return
+        typer.echo(format_issue_table(rows))
+        return
+
+    def articles() -> tuple[str, str]:
+        from .listing import article_table, format_article_table, resolve
+        from .manifest import read_manifest
+
+        root = _workspace(workspace)
+        folder = resolve(root, issue)
+        manifest = read_manifest(root / "build" / folder.name)
+        screen = next((root / "build" / folder.name / o["file"]
+                       for o in manifest.get("outputs", []) if o["kind"] == "screen"), None)
+        rows = article_table(folder, screen, int(manifest.get("pad", 0)))
+        note = "" if screen else ("(no pages: the issue has no screen edition built; "
+                                  f"'notespress build {folder.name}')")
+        return format_article_table(rows), note
+
+    table, note = _run(articles, debug)
+    typer.echo(table)
+    if note:
+        typer.echo(note)
+
+
+@app.command()
+def preview(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
+    workspace: Workspace = None,
+    port: Annotated[int, typer.Option("--port", "-p", help="The local port (0: any free "
+                                      "one).", min=0, max=65535)] = 8765,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on. Only "
+                                      "this computer can see the default; another address "
+                                      "shows your pages to your network.")] = "127.0.0.1",
+    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of the page pictures.",
+                                     min=30, max=300)] = 80,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the "
+                                               "browser.")] = False,
+    debug: Debug = False,
+) -> None:
+    """See the pages while you edit: a local web page that updates after every save.
+
+    The issue is laid out again after each change to its articles, pictures, the layouts,
+    fonts, platform or notespress.yaml; only what changed is laid out and drawn again. When
+    a change breaks something, the page shows the error and keeps the last good pages. The
+    pages go to build/.preview/, never over the editions. Stop with Ctrl-C.
+
+    Example: notespress preview issue-12 --open
+    """
+    import threading
+    import time
+
+    from .preview import start_preview
+
+    def report(state) -> None:
+        when = time.strftime("%H:%M:%S")
+        if state.errors:
+            typer.echo(f"{when} build {state.build}: the last good pages are kept:", err=True)
+            for line in state.errors:
+                typer.echo(f"  {line}", err=True)
+        else:
+            redo = " (page numbers being redone)" if state.provisional else ""
+            typer.echo(f"{when} build {state.build}: {len(state.pages)} pages, "
+                       f"{len(state.changed)} redrawn, {state.seconds:.2f} s "
+                       f"({state.how}){redo}")
+
+    running = _run(lambda: start_preview(_checked(workspace, issue), issue, host=host,
+                                         port=port, dpi=dpi, on_build=report), debug)
+    typer.echo(f"preview of {issue} at {running.url}  (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(running.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.close()
+        typer.echo("preview stopped")
+
+
+@app.command()
+def watch(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
+    workspace: Workspace = None,
+    edition: Annotated[str | None, typer.Option(
+        "--edition", "-e", help="Editions to build, as for build.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Build the issue now and again after every change, until Ctrl-C.
+
+    The same build as 'notespress build' (the editions in build/<issue>/), in one process
+    that keeps WeasyPrint and the fonts loaded. A build that fails keeps the last good PDFs.
+
+    Example: notespress watch issue-12 -e screen
+    """
+    import time
+
+    from .build import parse_editions
+    from .preview import watch_builds
+
+    def report(outcome) -> None:
+        when = time.strftime("%H:%M:%S")
+        if isinstance(outcome, NotespressError):
+            typer.echo(f"{when} build failed, the last good PDFs are kept:", err=True)
+            for problem in outcome.problems:
+                typer.echo(f"  {problem}", err=True)
+            return
+        if outcome.up_to_date:
+            typer.echo(f"{when} up to date")
+            return
+        for warning in outcome.warnings:
+            typer.echo(f"  {warning}", err=True)
+        made = ", ".join(f"{display_path(o.path)} ({o.pages} pages)" for o in outcome.outputs)
+        typer.echo(f"{when} wrote {made}")
+
+    editions = _run(lambda: parse_editions(edition), debug)
+    root = _run(lambda: _checked(workspace, issue), debug)
+    typer.echo(f"watching {issue} (Ctrl-C to stop)")
+    try:
+        _run(lambda: watch_builds(root, issue, editions=editions, report=report), debug)
+    except typer.Exit as exc:
+        if exc.exit_code == 130:
+            typer.echo("stopped")
+            raise typer.Exit(0) from None
+        raise
+
+
+@app.command()
+def proof(
+    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
+                                         autocompletion=_complete_issue)],
+    workspace: Workspace = None,
+    force: Annotated[bool, typer.Option("--force", help="Build the editions again even "
+                                        "when nothing changed.")] = False,
+    debug: Debug = False,
+) -> None:
+    """A proof sheet for the editorial meeting: every page as reader spreads on one picture,
+    where each article falls, and a table of the articles (words, pages, pictures, reading
+    time). The issue is built first if it is not up to date.
+
+    Example: notespress proof issue-12
+    """
+    from .listing import format_article_table
+    from .proof import make_proof
+
+    made = _run(lambda: make_proof(_checked(workspace, issue), issue, force=force), debug)
+    typer.echo(format_article_table(list(made.rows)))
+    typer.echo(f"wrote {display_path(made.image)}  ({made.pages} pages)")
 
 
 def main() -> None:

@@ -134,14 +134,24 @@ def resolve_issue(root: Path, ref: str) -> Path:
             raise NotespressError(Problem(candidate / ISSUE_FILE, "file not found: an issue "
                                           "folder needs an issue.yaml"))
     known = [f.name for f in issue_folders(root)]
-    close = difflib.get_close_matches(ref, known, n=3, cutoff=0.5)
-    if close:
-        hint = f"; did you mean {' or '.join(close)}?"
+    near = suggest(ref, known)
+    if near:
+        hint = "did you mean " + " or ".join(f"'{n}'" for n in near) + "?"
     elif known:
-        hint = f" (issues here: {', '.join(known[:12])}{', …' if len(known) > 12 else ''})"
+        hint = f"issues here: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}"
     else:
-        hint = "; create one with 'notespress new'"
-    raise NotespressError(Problem(None, f"no issue '{ref}' in {issues_dir}{hint}"))
+        hint = "there is no issue yet: create one with 'notespress new'"
+    raise NotespressError(Problem(None, f"no issue '{ref}' under {issues_dir}; {hint} "
+                                        "('notespress list' shows them all)"))
+
+
+def suggest(name: str, known: list[str]) -> list[str]:
+    """The known names nearest to `name` (a typo, a number, a folder written another way)."""
+    key = name.strip().strip("/").lower()
+    digits = re.sub(r"\D", "", key)
+    exact = [k for k in known if digits and re.sub(r"\D", "", k) == digits]
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    return list(dict.fromkeys(exact + close))[:3]
 
 
 # ------------------------------------------------------------------ reading an issue

@@ -257,10 +257,12 @@ def output_record(path: Path, name: str, kind: str, pages: int | None, note: str
 
 def manifest_text(inputs: Inputs, outputs: list[dict[str, Any]], pad: int = 0,
                   read: dict[str, Any] | None = None,
-                  sections: dict[str, tuple[int, int]] | None = None) -> str:
+                  sections: dict[str, tuple[int, int]] | None = None,
+                  settings: dict[str, Any] | None = None) -> str:
     """The manifest: the inputs' hashes, the editions written, the padding pages, the other
-    files read, and where each article falls (first and last page)."""
-    data = {"digest": inputs.digest, "files": inputs.files,
+    files read, where each article falls (first and last page), and the build's settings
+    (so that `list` can tell whether the editions are up to date)."""
+    data = {"digest": inputs.digest, "files": inputs.files, "settings": settings or {},
             "outputs": sorted(outputs, key=lambda o: o["file"]), "pad": pad, "read": read or {},
             "sections": {k: list(v) for k, v in (sections or {}).items()}}
     return json.dumps(data, indent=1, sort_keys=True) + "\n"

@@ -1,0 +1,91 @@
+"""list: the issues and their state; the per-article table; quick, without WeasyPrint."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from notespress.build import build
+from notespress.cli import app
+from notespress.content import suggest
+from notespress.listing import (
+    article_table,
+    count_words,
+    format_article_table,
+    list_issues,
+    reading_minutes,
+)
+
+from .conftest import FIXTURES, copy_workspace
+
+runner = CliRunner()
+
+
+def test_states_follow_the_builds(mini: Path) -> None:
+    (row,) = list_issues(mini)
+    assert (row.info.name, row.info.number, row.state, row.pages) == ("issue-3", 3,
+                                                                       "never built", None)
+    result = build(mini, "3")
+    (row,) = list_issues(mini)
+    assert row.state == "built" and row.pages == result.output("print").pages
+    article = mini / "issues/issue-3/02-second.md"
+    article.write_text(article.read_text() + "\nOne more sentence.\n")
+    (row,) = list_issues(mini)
+    assert row.state == "stale"
+    build(mini, "3", editions=("screen",))  # -e: the options are in the manifest
+    (row,) = list_issues(mini)
+    assert row.state == "built"
+    output = runner.invoke(app, ["list", "-w", str(mini)]).output
+    assert "issue-3" in output and "built" in output and "A fixture issue" in output
+
+
+def test_the_article_table_reads_pages_from_the_pdf(tmp_path: Path) -> None:
+    root = copy_workspace(FIXTURES / "langs", tmp_path / "langs")
+    result = build(root, "issue-2")
+    rows = article_table(root / "issues/issue-2", result.output("screen").path, result.pad)
+    assert [r.pages for r in rows] == [(i, i) for i in range(1, 6)]
+    assert rows[0].title == "اعتصاب در انبار" and rows[0].words > 40
+    table = format_article_table(rows)
+    assert "\u2068اعتصاب در انبار" in table  # isolated, for terminals that reorder
+    output = runner.invoke(app, ["list", "issue-2", "-w", str(root)]).output
+    assert "5 articles" in output and "min" in output
+
+
+def test_counting() -> None:
+    body = ("Words *here* and [a link](https://example.org/long/address).[^1]\n\n"
+            "<!-- an editor's note -->\n\n![A caption of three](images/x.png)\n\n"
+            "| a | b |\n|---|---|\n\n[^1]: The note.\n\nمی‌روم به خانه\n")
+    # 5 of the text and link, 4 of the caption, 2 of the table, 2 of the note, 3 Persian
+    assert count_words(body) == 5 + 4 + 2 + 2 + 3
+    assert reading_minutes(0) == 0 and reading_minutes(10) == 1 and reading_minutes(460) == 2
+    assert suggest("isue-12", ["issue-12", "issue-2"])[0] == "issue-12"
+    assert suggest("12", ["issue-1", "issue-12"]) == ["issue-12"]
+
+
+def test_list_does_not_import_weasyprint(mini: Path) -> None:
+    code = ("import sys; from notespress.cli import app; from typer.testing import CliRunner; "
+            f"r = CliRunner().invoke(app, ['list', '-w', {str(mini)!r}]); "
+            "assert r.exit_code == 0, r.output; print('weasyprint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_version_and_completion() -> None:
+    from notespress import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"notespress {__version__}"
+    completion = runner.invoke(app, ["--show-completion", "bash"])
+    assert completion.exit_code == 0 and "_NOTESPRESS_COMPLETE" in completion.output
+
+
+def test_unknown_issue_everywhere(mini: Path) -> None:
+    for command in (["build", "issue-33"], ["check", "issue33"], ["list", "isue-3"],
+                    ["proof", "issue-33"]):
+        result = runner.invoke(app, [*command, "-w", str(mini)])
+        assert result.exit_code == 1, command
+        assert "did you mean 'issue-3'?" in result.output, result.output
