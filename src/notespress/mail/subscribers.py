@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import LANG_RE
 from ..errors import NotespressError, Problem
-from .headers import CONTROL_RE, one_line, printable, valid_email
+from .headers import header_problem, one_line, printable, valid_email
 
 
 @dataclass(frozen=True)
@@ -89,13 +89,13 @@ def _subscriber(data: dict[str, str], path: Path, line: int,
         return None
     raw_name = data.get("name", "").strip()
     name = one_line(raw_name)
-    if CONTROL_RE.search(raw_name):
+    if header_problem(raw_name):
         warnings.append(Problem(path, f"the name for {email} has a line break or a control "
                                       "character; it was replaced by a space", line,
                                 severity="warning"))
     lang = data.get("lang", "").strip().lower().replace("_", "-")
     if lang and not LANG_RE.match(lang):
-        shown = printable(lang[:40])
+        shown = printable(lang[:60]) + ("..." if len(lang) > 60 else "")
         warnings.append(Problem(path, f"'{shown}' is not a language code such as en, fr or "
                                       f"fa; {email} gets the issue's language", line,
                                 severity="warning"))
