@@ -8,6 +8,7 @@ import contextlib
 import email
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
@@ -125,16 +127,28 @@ MAIL_SETTINGS = (
     "  unsubscribe_url: https://mini.example.org/unsubscribe?u={email}\n")
 
 
-def mail_workspace(mini: Path) -> Path:
-    """The fixture publication with mail settings and six subscribers (and two bad lines)."""
-    config = mini / "notespress.yaml"
-    config.write_text(config.read_text() + MAIL_SETTINGS)
-    rows = ["email,name,lang", "reader1@example.org,Ana Reyes,", "reader2@example.org,,fr",
-            "not-an-address,Broken,", "reader3@example.org,Chris,en",
-            "READER1@example.org,Ana again,", "reader4@example.org,,",
-            "reader5@example.org,Dana,fr", "reader6@example.org,Eli,"]
-    (mini / "subscribers.csv").write_text("\n".join(rows) + "\n")
-    return mini
+_built: list[Path] = []  # the workspace below, built once for the session
+
+
+def mail_workspace(target: Path, factory: pytest.TempPathFactory) -> Path:
+    """A copy of the fixture publication with mail settings and six subscribers (and two bad
+    lines), its screen edition already built (a copy is up to date: the build is skipped)."""
+    if not _built:
+        from notespress.build import build
+
+        from .conftest import FIXTURES, copy_workspace
+
+        root = copy_workspace(FIXTURES / "mini", factory.mktemp("mail") / "mini")
+        config = root / "notespress.yaml"
+        config.write_text(config.read_text() + MAIL_SETTINGS)
+        rows = ["email,name,lang", "reader1@example.org,Ana Reyes,", "reader2@example.org,,fr",
+                "not-an-address,Broken,", "reader3@example.org,Chris,en",
+                "READER1@example.org,Ana again,", "reader4@example.org,,",
+                "reader5@example.org,Dana,fr", "reader6@example.org,Eli,"]
+        (root / "subscribers.csv").write_text("\n".join(rows) + "\n")
+        build(root, "3")
+        _built.append(root)
+    return Path(shutil.copytree(_built[0], target, symlinks=True))
 
 
 def env_for(server: FaultyServer, **more: str) -> dict[str, str]:

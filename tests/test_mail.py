@@ -38,8 +38,8 @@ def server():
 
 
 @pytest.fixture
-def workspace(mini: Path) -> Path:
-    return mail_workspace(mini)
+def workspace(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mail_workspace(tmp_path / "mini", tmp_path_factory)
 
 
 def send(workspace: Path, server: FaultyServer, **options):
@@ -284,3 +284,17 @@ def test_screen_edition_is_tagged_for_accessibility(demo) -> None:
     assert root["/Lang"] == "en"
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
     assert len(reader.outline) >= 7  # bookmarks: every article and the platform
+
+
+def test_a_line_cut_short_by_a_crash_does_not_spoil_the_log(workspace: Path,
+                                                           server: FaultyServer) -> None:
+    log = workspace / "build/issue-3/mail/send-log.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text('{"email": "reader1@example.org", "state": "sent", "detail": ""}\n'
+                   '{"email": "reader2@example.org", "state": "da')  # killed mid-line
+    result = send(workspace, server)
+    assert result.report.skipped_sent == 1
+    assert sorted(result.report.sent) == SUBSCRIBERS[1:]
+    again = send(workspace, server)  # every line written after the cut one is read
+    assert again.report.sent == [] and again.report.skipped_sent == 6
+    assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS[1:], 1)

@@ -46,8 +46,8 @@ def server():
 
 
 @pytest.fixture
-def workspace(mini: Path) -> Path:
-    return mail_workspace(mini)
+def workspace(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mail_workspace(tmp_path / "mini", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

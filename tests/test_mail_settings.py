@@ -30,8 +30,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def workspace(mini: Path) -> Path:
-    return mail_workspace(mini)
+def workspace(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mail_workspace(tmp_path / "mini", tmp_path_factory)
 
 
 @pytest.mark.parametrize(("value", "size"), [
