@@ -411,3 +411,15 @@ def test_content_language_is_kept(workspace: Path) -> None:
         for a in SUBSCRIBERS}
     assert all(m.get_body(("html",)).get_content().count('lang="') >= 1
                for m in messages.values())
+
+
+def test_a_rebuild_keeps_the_send_log(workspace: Path, server: FaultyServer) -> None:
+    """The send log lives in build/<issue>/mail/: a build, even a forced one that writes
+    every edition anew, must leave it, or everyone would get the issue again."""
+    from notespress.build import build
+
+    send(workspace, server, limit=2)
+    build(workspace, "3", force=True)
+    result = send(workspace, server)
+    assert result.report.skipped_sent == 2
+    assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS, 1)

@@ -17,8 +17,8 @@ import secrets
 import traceback
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator
-from email.message import EmailMessage, Message, MIMEPart
-from email.policy import Policy
+from email.message import EmailMessage, Message
+from email.policy import SMTP, Policy
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -108,9 +108,9 @@ class Composer:
         list_id = settings.list_id or f"{pub.slug}.{settings.domain}"
         self.list_id = f"{phrase(pub.name)} <{list_id}>".strip()
         self.unsubscribe_email = settings.unsubscribe_email or settings.from_address
-        self.attachment: MIMEPart | None = None
+        self.attachment: EmailMessage | None = None
         if pdf.attach:  # encoded once, shared by every message
-            self.attachment = MIMEPart()
+            self.attachment = EmailMessage()
             self.attachment.set_content(pdf.data, "application", "pdf",
                                         disposition="attachment", filename=pdf.path.name)
         self._languages: dict[str, Language] = {}
@@ -127,7 +127,7 @@ class Composer:
                     html=_template(self.html_env, "mail.html", lang),
                     date=long_date(self.issue.date, lang))
             except jinja2.TemplateSyntaxError as exc:
-                raise NotespressError(Problem(exc.filename and Path(exc.filename),
+                raise NotespressError(Problem(Path(exc.filename) if exc.filename else None,
                                               f"template error: {exc.message}",
                                               exc.lineno)) from None
         return self._languages[lang]
@@ -186,8 +186,7 @@ class Composer:
         an .eml file)."""
         message = self.compose(subscriber)
         buffer = io.BytesIO()
-        _Writer(buffer, message.policy.clone(linesep="\r\n"), self.attachment,
-                self._written).flatten(message)
+        _Writer(buffer, SMTP, self.attachment, self._written).flatten(message)
         return Outgoing(subscriber, str(message["Message-ID"]), buffer.getvalue())
 
 
@@ -196,7 +195,7 @@ class _Writer(BytesGenerator):
     PDF, encoded once) is written from the bytes made of it the first time, instead of
     line by line for every message."""
 
-    def __init__(self, out: BinaryIO, policy: Policy, shared: Message | None,
+    def __init__(self, out: BinaryIO, policy: Policy[Any] | None, shared: Message | None,
                  cache: dict[tuple[Any, ...], bytes]) -> None:
         super().__init__(out, mangle_from_=False, policy=policy)
         self.out, self.shared, self.cache = out, shared, cache

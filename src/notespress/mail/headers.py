@@ -75,7 +75,7 @@ def parse_mailbox(text: str) -> Address | None:
     if header_problem(text):
         return None
     header = default_policy.header_factory("To", text)
-    addresses = header.addresses  # type: ignore[attr-defined]
+    addresses: tuple[Address, ...] = getattr(header, "addresses", ())
     if header.defects or len(addresses) != 1 or not valid_email(addresses[0].addr_spec):
         return None
     return addresses[0]

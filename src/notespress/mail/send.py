@@ -69,7 +69,7 @@ class Connection:
                                         context=context)
             else:
                 smtp = smtplib.SMTP(s.host, s.server_port, timeout=s.timeout)
-                if s.security == "starttls":
+                if s.security != "none":  # starttls, and anything unforeseen
                     step = "starttls"
                     smtp.starttls(context=context)
             if s.user:
@@ -209,6 +209,9 @@ def send_all(subscribers: Iterable[Subscriber],
                 break
         if not report.stopped:
             log.note("finished")
+    except KeyboardInterrupt:
+        log.note("stopped", "interrupted (Ctrl-C)")
+        raise
     except StopMailing as exc:
         reason = str(exc)
         log.note("stopped", reason)

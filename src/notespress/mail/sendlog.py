@@ -30,6 +30,7 @@ import errno
 import json
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,7 @@ def _holder(fd: int) -> str:
 
 
 def _try_lock(fd: int) -> bool:
-    if os.name == "nt":  # pragma: no cover - Windows has no flock
+    if sys.platform == "win32":  # pragma: no cover - Windows has no flock
         import msvcrt
 
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
@@ -174,7 +175,7 @@ def _release_lock(fd: int | None) -> None:
         return
     with contextlib.suppress(OSError):
         os.ftruncate(fd, 0)  # the holder's details go before the lock
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         import msvcrt
 
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
