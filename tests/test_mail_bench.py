@@ -25,4 +25,5 @@ def test_bench_mail_runs_the_dry_run(tmp_path: Path) -> None:
     figures = bench_mail(tmp_path / "mail", subscribers=25, repeat=1, pages=4)
     assert figures["subscribers"] == 25 and figures["written"] == 25
     assert figures["seconds"] > 0 and figures["peak_mb"] > 20
+    assert 0 < figures["cpu_seconds"] <= figures["seconds"] * 2
     assert figures["pdf_kb"] > 10 and len(figures["samples"]) == 1
