@@ -5,6 +5,12 @@ What is the same for every message is made once in `Composer`: the PDF is read o
 encoded once, as one attachment part that every message shares; the layouts and words of
 each language are loaded once. A message is made when it is about to be sent or written,
 and dropped after: memory does not grow with the list.
+
+The layouts (and the `subject` template) get: `pub`, `issue`, `articles`, `lang`, `strings`
+(the layouts' words in that language), `date` (the issue's, written out), `subscriber`
+(`email`, `name`, `lang`), `pdf` (`attach`, `size`, `url`, `path`; also called `edition`,
+its name in layouts written before), `unsubscribe_email`, `unsubscribe_mailto` (a mailto: URL,
+encoded) and `unsubscribe_url` (with the address filled in, encoded).
 """
 
 from __future__ import annotations
@@ -108,6 +114,7 @@ class Composer:
         list_id = settings.list_id or f"{pub.slug}.{settings.domain}"
         self.list_id = f"{phrase(pub.name)} <{list_id}>".strip()
         self.unsubscribe_email = settings.unsubscribe_email or settings.from_address
+        self.unsubscribe_mailto = mailto(self.unsubscribe_email, "unsubscribe")
         self.attachment: EmailMessage | None = None
         if pdf.attach:  # encoded once, shared by every message
             self.attachment = EmailMessage()
@@ -148,7 +155,7 @@ class Composer:
             "pub": self.pub, "issue": self.issue, "lang": lang, "strings": parts.strings,
             "articles": self.issue.articles, "subscriber": subscriber, "edition": self.pdf,
             "pdf": self.pdf, "date": parts.date, "unsubscribe_email": self.unsubscribe_email,
-            "unsubscribe_url": unsubscribe_url,
+            "unsubscribe_mailto": self.unsubscribe_mailto, "unsubscribe_url": unsubscribe_url,
         }
         subject = _render(self.subject, context, "mail.subject")
         text = _render(parts.text, context)
@@ -164,7 +171,7 @@ class Composer:
         message["Message-ID"] = message_id(self.pub, self.issue, subscriber.email,
                                            self.settings.domain)
         message["List-Id"] = self.list_id
-        unsubscribe = [f"<{mailto(self.unsubscribe_email, 'unsubscribe')}>"]
+        unsubscribe = [f"<{self.unsubscribe_mailto}>"]
         if unsubscribe_url:
             unsubscribe.append(f"<{unsubscribe_url}>")
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
