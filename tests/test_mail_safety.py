@@ -423,3 +423,33 @@ def test_a_rebuild_keeps_the_send_log(workspace: Path, server: FaultyServer) -> 
     result = send(workspace, server)
     assert result.report.skipped_sent == 2
     assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS, 1)
+
+
+def test_a_send_log_that_cannot_be_written_stops_the_sending(
+        workspace: Path, server: FaultyServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk: nothing more goes out once the log cannot record it."""
+    import errno
+
+    from notespress.mail import sendlog
+
+    fsync = os.fsync
+    calls = []
+
+    def full_disk(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) >= 9:  # the lock, started, 3 lines for each of two, the 3rd one's first
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        fsync(fd)
+
+    monkeypatch.setattr(sendlog.os, "fsync", full_disk)
+    with pytest.raises(NotespressError) as caught:
+        send(workspace, server)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("cannot write the send log (No space left on device)")
+    assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS[:2], 1)
+    monkeypatch.setattr(sendlog.os, "fsync", fsync)
+    again = send(workspace, server)
+    assert again.report.skipped_sent == 2
+    counts = server.count_by_recipient()
+    assert all(count == 1 for count in counts.values())
+    assert set(counts) | set(again.report.unknown) == set(SUBSCRIBERS)

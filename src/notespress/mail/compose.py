@@ -15,6 +15,7 @@ encoded) and `unsubscribe_url` (with the address filled in, encoded).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -276,9 +277,15 @@ def clear_eml(folder: Path) -> None:
 
 def write_eml(folder: Path, message: Outgoing) -> Path:
     """One message as an .eml file, written whole or not at all."""
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / eml_name(message.subscriber.email)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(message.data)
-    tmp.replace(target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(message.data)
+        tmp.replace(target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise NotespressError(Problem(target, f"cannot write the message: {exc.strerror}"))\
+            from None
     return target

@@ -49,13 +49,21 @@ class SendLog:
 
     def __init__(self, path: Path, *, history: bool = True) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = _take_lock(path.with_name(path.name + ".lock"), path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _take_lock(path.with_name(path.name + ".lock"), path)
+        except OSError as exc:
+            raise NotespressError(Problem(path, f"cannot open the send log: {exc.strerror}; "
+                                                "nothing was sent")) from None
         try:
             self.states: dict[str, str] = self._read() if history else {}
             self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115
             if self._handle.tell() and not _ends_with_newline(path):
                 self._handle.write("\n")  # after a line cut short by a crash
+        except OSError as exc:
+            _release_lock(self._lock)
+            raise NotespressError(Problem(path, f"cannot open the send log: {exc.strerror}; "
+                                                "nothing was sent")) from None
         except BaseException:
             _release_lock(self._lock)
             raise
@@ -93,13 +101,21 @@ class SendLog:
         self._write({"event": event, "detail": detail, "time": _now(), "pid": os.getpid()})
 
     def _write(self, entry: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        try:
+            self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as exc:  # a full disk, say: nothing more goes out without a record
+            raise NotespressError(Problem(
+                self.path, f"cannot write the send log ({exc.strerror}): sending stopped, so "
+                           "that nothing is sent without a record; free some space and run "
+                           "again (a message being sent just then is reported as unknown)")
+            ) from None
 
     def close(self) -> None:
         if self._lock is not None:
-            self._handle.close()
+            with contextlib.suppress(OSError):
+                self._handle.close()
             _release_lock(self._lock)
             self._lock = None
 
