@@ -13,7 +13,8 @@ from notespress.bench import _exponent, main
 @pytest.mark.slow
 def test_bench_runs_and_writes_its_table(tmp_path: Path, capsys) -> None:
     output = tmp_path / "bench.json"
-    main(["--pages", "4", "--repeat", "1", "--all-issues", "2", "--output", str(output)])
+    main(["--pages", "4", "--repeat", "1", "--all-issues", "2", "--mail", "0",
+          "--output", str(output)])
     report = json.loads(output.read_text())
     (row,) = report["rows"]
     assert row["pages"] % 4 == 0 and row["pages"] >= 4

@@ -13,6 +13,8 @@ case of every size in turn, repetition after repetition) so that machine noise h
   d  the rebuild after one article changed
 
 It prints medians and the ratios b/a, c/a, d/a, the peak memory of b, and writes them as JSON.
+Apart from the sizes, `mail`: a dry run of `notespress mail` (one .eml file per subscriber)
+to 10,000 synthetic subscribers (`--mail N`), its time and peak memory.
 """
 
 from __future__ import annotations
@@ -107,6 +109,18 @@ def make_workspace(folder: Path, pages: int, seed: int = 12) -> Path:
 
 def _child(case: str, root: Path) -> dict[str, float]:
     start = time.perf_counter()
+    if case == "mail":  # the whole command, in this process, to measure its peak memory
+        from .cli import app
+
+        try:
+            app(["mail", "issue-1", "-w", str(root), "-s", str(root / "subscribers.csv")],
+                prog_name="notespress")
+        except SystemExit as exc:
+            if exc.code:
+                raise
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(),
+                "cpu_seconds": usage.ru_utime + usage.ru_stime}
     if case == "a":
         from .build import font_dirs
         from .render import _only_our_fonts, make_url_fetcher
@@ -289,6 +303,52 @@ def bench_preview(work: Path, repeat: int) -> dict[str, object]:
     return {"edits": len(samples), "median": statistics.median(seconds),
             "max": seconds[-1], "under_1_5_s": sum(1 for s in seconds if s < 1.5),
             "samples": samples}
+NAMES = ("Ana Reyes", "Chris O'Neil", "Dana", "Ève Martin", "Farid Rahimi", "مریم رضایی", "",
+         "Jo, the treasurer")
+
+
+def make_subscribers(path: Path, count: int, seed: int = 12) -> Path:
+    """A subscribers CSV of `count` distinct addresses, with names (some non-ASCII, some
+    with commas) and a language for one in five."""
+    import csv
+
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["email", "name", "lang"])
+        for n in range(count):
+            writer.writerow([f"reader{n}+news@example.org", rng.choice(NAMES),
+                             rng.choice(("", "", "", "", "fr"))])
+    return path
+
+
+def bench_mail(folder: Path, subscribers: int, repeat: int, pages: int = 8) -> dict[str, float]:
+    """`notespress mail issue-1 -s subscribers.csv` (a dry run: one .eml per subscriber) on
+    a synthetic issue of about `pages` pages, built beforehand: the median time of the whole
+    command, the processor time it used (less sensitive to a busy machine), and its peak
+    memory."""
+    from .build import build
+
+    root = make_workspace(folder, pages)
+    with (root / "notespress.yaml").open("a", encoding="utf-8") as config:
+        config.write("mail:\n  from: Bench Notes <notes@example.org>\n"
+                     "  unsubscribe_url: https://example.org/unsubscribe?email={email}\n")
+    make_subscribers(root / "subscribers.csv", subscribers)
+    pdf = build(root, "issue-1").output("screen").path
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "notespress.bench", "--child", "mail",
+                               str(root)], check=True, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        runs.append({**json.loads(done.stdout.strip().splitlines()[-1]), "seconds": seconds})
+    written = sum(1 for _ in (root / "build" / "issue-1" / "mail").glob("*.eml"))
+    return {"subscribers": subscribers, "written": written,
+            "pdf_kb": round(pdf.stat().st_size / 1024, 1),
+            "seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+            "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 2),
+            "peak_mb": round(max(r["peak_mb"] for r in runs), 1),
+            "samples": [round(r["seconds"], 2) for r in runs]}
 
 
 def _exponent(rows: list[dict]) -> float | None:
@@ -320,6 +380,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="only the preview case: from saving an article of the demo "
                              "issue to its new pages served by `notespress preview` "
                              "(--repeat rounds of two edits of every article)")
+    parser.add_argument("--mail", type=int, default=10000, metavar="N",
+                        help="also time a dry run of `notespress mail` to N subscribers "
+                             "(0 to skip)")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -386,6 +449,8 @@ def main(argv: list[str] | None = None) -> None:
               "repeat": args.repeat, "rows": rows, "time_exponent_b": exponent}
     if args.all_issues:
         report["build_all"] = _bench_all(work / "all", args.all_issues)
+    if args.mail:
+        report["mail"] = bench_mail(work / "mail", args.mail, args.repeat)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     header = (f"{'pages':>6} {'a floor':>9} {'b cold':>9} {'c same':>8} {'d one':>8} "
               f"{'b/a':>6} {'c/a':>6} {'d/a':>6} {'peak MB':>8} {'worker MB':>9}")
@@ -402,6 +467,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"build --all, {every['issues']} stale issues: {every['one_process']:.2f} s in one "
               f"process, {every['parallel']:.2f} s in {every['processes']} "
               f"({every['speedup']:.2f}x)")
+    if "mail" in report:
+        mail = report["mail"]
+        print(f"mail dry run, {mail['subscribers']} subscribers, PDF of {mail['pdf_kb']:.0f} KB "
+              f"attached: {mail['seconds']:.2f} s ({mail['cpu_seconds']:.2f} s of processor), "
+              f"peak {mail['peak_mb']:.0f} MB")
     print(f"written to {args.output}")
     shutil.rmtree(work, ignore_errors=True)
 

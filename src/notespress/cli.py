@@ -280,6 +280,9 @@ def mail(
         "--retry-failed", help="Send again to recipients refused before (5xx).")] = False,
     rate: Annotated[float | None, typer.Option("--rate", help="Messages per minute "
                                                "(default: mail.rate, else 60).")] = None,
+    insecure: Annotated[bool, typer.Option(
+        "--insecure", help="Allow a login without TLS (security: none): only for a server "
+        "on this machine or a network you trust.")] = False,
     debug: Debug = False,
 ) -> None:
     """Email the screen edition to every subscriber, exactly once.
@@ -287,69 +290,64 @@ def mail(
     A dry run by default: the messages are written to build/<issue>/mail/ as .eml files.
     With --send, they go through the SMTP server in notespress.yaml (mail:) or the
     NOTESPRESS_SMTP_* variables; the password comes from NOTESPRESS_SMTP_PASSWORD or a prompt.
-    A send log makes a second run send only to those not yet sent to.
+    A send log makes a second run send only to those not yet sent to; one run at a time.
 
     Example: notespress mail issue-12 --subscribers subscribers.csv --send --limit 5
     """
+    import contextlib
     import getpass
-    import os
 
-    from .mail import distribute
-
-    env = dict(os.environ)
-    if rate is not None:
-        env["NOTESPRESS_MAIL_RATE"] = str(rate)
-    bar = None
-
-    def progress(subscriber, state):
-        if bar is not None:
-            bar.update(1)
-        if state not in ("sent", "already sent"):
-            typer.echo(f"  {subscriber.email}: {state}", err=True)
+    from .mail import distribute, printable
 
     prompt = getpass.getpass if sys.stdin is not None and sys.stdin.isatty() else None
+    with contextlib.ExitStack() as stack:
+        bar: Any = None
 
-    def run():
-        nonlocal bar
-        root = _checked(workspace, issue)
-        if send:
-            from .mail import read_subscribers
+        def started(total: int) -> None:
+            nonlocal bar
+            bar = stack.enter_context(typer.progressbar(
+                length=total, label="sending" if send else "writing", file=sys.stderr,
+                update_min_steps=max(1, total // 200)))
 
-            total = 1 if to_self else len(read_subscribers(subscribers).subscribers)
-            bar = typer.progressbar(length=total, label="sending", file=sys.stderr)
-            bar.__enter__()
-        try:
-            return distribute(root, issue, subscribers, send=send, limit=limit,
-                              to_self=to_self, retry_unknown=retry_unknown,
-                              retry_failed=retry_failed, progress=progress, prompt=prompt,
-                              env=env)
-        finally:
+        def progress(subscriber: Any, state: str) -> None:
             if bar is not None:
-                bar.__exit__(None, None, None)
+                bar.update(1)
+            if state not in ("sent", "already sent", "written"):
+                typer.echo(f"  {printable(subscriber.email)}: {state}", err=True)
 
-    result = _run(run, debug)
-    for problem in result.skipped:
-        typer.echo(str(problem), err=True)
-    how = "attached" if result.edition and result.edition.attach else "linked"
+        result = _run(lambda: distribute(
+            _workspace(workspace), issue, subscribers, send=send, limit=limit,
+            to_self=to_self, retry_unknown=retry_unknown, retry_failed=retry_failed,
+            insecure=insecure, rate=rate, progress=progress, started=started, prompt=prompt),
+            debug)
+    for problem in result.warnings:
+        typer.echo(printable(str(problem)), err=True)
+    for problem in result.problems:
+        typer.echo(f"error: {printable(str(problem))}", err=True)
+    how = "attached" if result.pdf.attach else f"linked: {result.pdf.url}"
     if result.report is None:
         typer.echo(f"dry run: wrote {result.written} message(s) to "
                    f"{display_path(result.folder)} (PDF {how}); nothing was sent. "
                    "Add --send to send.")
-        return
+        raise typer.Exit(1 if result.problems else 0)
     report = result.report
     typer.echo(f"sent {len(report.sent)}, already sent before {report.skipped_sent}, "
                f"failed {len(report.failed)}, unknown {len(report.unknown)}, "
                f"deferred {len(report.deferred)}")
     for email, reason in report.failed:
-        typer.echo(f"  failed: {email}: {reason}")
+        typer.echo(f"  failed: {email}: {printable(reason)}")
+    if report.skipped_failed:
+        typer.echo(f"  refused before and not tried again: {len(report.skipped_failed)} "
+                   "(--retry-failed to try them again)")
     for email in report.unknown:
         typer.echo(f"  unknown: {email}: may or may not have arrived; check with the "
                    "recipient, or send again with --retry-unknown")
     for email, reason in report.deferred:
-        typer.echo(f"  deferred: {email}: {reason} (run again later)")
+        typer.echo(f"  deferred: {email}: {printable(reason)} (run again later)")
     if report.stopped:
         typer.echo(f"stopped: {report.stopped}")
-    if report.failed or report.unknown or report.deferred or report.stopped:
+    if (report.failed or report.unknown or report.deferred or report.stopped
+            or result.problems):
         raise typer.Exit(1)
 
 

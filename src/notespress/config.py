@@ -183,10 +183,11 @@ def load_publication(root: Path) -> Publication:
     if not isinstance(mail, dict):
         problems.add(path, "must be a mapping of mail settings", doc.line("mail"), "mail")
         mail = {}
-    else:
+    elif mail:
         from .mail import check_mail_settings
 
-        problems.extend(check_mail_settings(mail, doc))
+        lines = {k[len("mail."):]: v for k, v in doc.lines.items() if k.startswith("mail.")}
+        problems.extend(check_mail_settings(mail, path, {"": doc.line("mail"), **lines}))
     problems.raise_if_any()
     name = values["name"]
     return Publication(

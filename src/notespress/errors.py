@@ -11,15 +11,19 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
-# Control characters (C0 but tab and newline, DEL, C1) and the escape sequences they start:
-# text from a user's files is echoed to a terminal, which must not be told to do anything.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-                      r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What a terminal would act on or reorder: C0, DEL and C1 control characters, the Unicode line
+# and paragraph separators, the bidirectional overrides and isolates. Text from a user's files
+# is echoed to a terminal, which must not be told to do anything.
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
-    """`text` with terminal escape sequences and control characters removed."""
-    return _CONTROL.sub("", text)
+    """`text` with every such character written as an escape (\\x1b, \\u202e)."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return UNPRINTABLE_RE.sub(escape, text)
 
 
 def display_path(path: Path | str) -> str:
