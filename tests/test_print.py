@@ -151,6 +151,15 @@ def test_grayscale_edition_has_no_colour(mini: Path) -> None:
     result = build(mini, "3", editions=["grayscale"])
     gray = result.output("grayscale").path
     assert len(Pdf(gray).reader.pages) % 4 == 0
+    # at the trim size, no bleed and no marks: the copier prints it at 100 %
+    for page in Pdf(gray).reader.pages:
+        assert [round(float(v)) for v in page.mediabox] == [0, 0, 595, 842]  # A4
+    text = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(gray), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert 'width="595.' in text or 'width="595"' in text
+    first = gray.read_bytes()  # and the same bytes again from the same inputs
+    assert build(mini, "3", editions=["grayscale"], force=True).output(
+        "grayscale").path.read_bytes() == first
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(gray), str(mini / "g")], check=True)
     pictures = sorted(mini.glob("g-*.png"))
     assert pictures
