@@ -365,11 +365,11 @@ def _cache_font(folder: Path, name: str, path: Path, ranges: str | None) -> None
 
 
 def _woff2(path: Path, target: Path, ranges: str | None) -> None:
-    try:
-        import brotli  # noqa: F401  (fontTools writes WOFF2 with it)
-    except ImportError:
-        raise NotespressError(Problem(None, "WOFF2 fonts need the brotli package: "
-                                            "pip install brotli")) from None
+    import importlib.util
+
+    if not (importlib.util.find_spec("brotli") or importlib.util.find_spec("brotlicffi")):
+        raise NotespressError(Problem(None, "WOFF2 fonts need the brotli package (with "
+                                            "fontTools): pip install 'fonttools[woff]'"))
     import logging
 
     from fontTools import subset as subsetter

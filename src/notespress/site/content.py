@@ -159,10 +159,10 @@ def plain_text(fragment: str) -> str:
 def describe(summary: str, body: str, limit: int = 200) -> str:
     """A page's description: the summary, else the beginning of the text (cut at a word)."""
     text = summary.strip()
-    if not text:
-        paragraphs = (plain_text(p) for p in PARAGRAPH_RE.findall(
-            body.split('<section class="notes"', 1)[0]))
-        text = next((p for p in paragraphs if len(p) > 40), "")
+    if not text:  # the first paragraph of some length (else the first)
+        paragraphs = [p for p in (plain_text(p) for p in PARAGRAPH_RE.findall(
+            body.split('<section class="notes"', 1)[0])) if p]
+        text = next((p for p in paragraphs if len(p) > 40), paragraphs[0] if paragraphs else "")
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.–—-")
