@@ -379,3 +379,18 @@ def test_the_cli_makes_the_site_and_build_all_can_too(langs: Path) -> None:
     site = langs / "build" / "site" / "issues" / "issue-2"
     assert (site / "notes-internationalistes-12-screen.pdf").is_file()
     assert hashlib.sha256((site / "cover.jpg").read_bytes()).hexdigest()
+
+
+def test_the_web_layouts_make_no_pdf_stale(langs: Path) -> None:
+    from notespress.build import build
+
+    assert not build(langs, "issue-1", editions=["screen"]).up_to_date
+    build_site(langs, pdfs=False)
+    (langs / "layouts" / "site").mkdir(parents=True)
+    (langs / "layouts" / "site" / "site.css").write_text(
+        '{% include "default/site/site.css" %}\nbody { background: #fff; }\n')
+    assert build(langs, "issue-1", editions=["screen"]).up_to_date
+    result = build_site(langs, pdfs=False)
+    assert result.written == ("assets/site.css",)
+    assert "body { background: #fff; }" in (
+        langs / "build" / "site" / "assets" / "site.css").read_text()

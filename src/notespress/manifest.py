@@ -92,7 +92,9 @@ def input_files(root: Path, issue_folder: Path) -> list[tuple[str, Path]]:
                           ("layouts", root / "layouts"), ("fonts", root / "fonts"),
                           ("default-layouts", default_layouts()),
                           ("default-fonts", default_fonts())):
-        named += [(f"{label}/{p.relative_to(folder)}", p) for p in files_under(folder)]
+        named += [(f"{label}/{p.relative_to(folder)}", p) for p in files_under(folder)
+                  # (the web edition's layouts, layouts/site/, make no PDF)
+                  if not (label.endswith("layouts") and p.relative_to(folder).parts[0] == "site")]
     # notespress's own code: a change to it without a new version number (a checkout of
     # the development tree, a patched install) changes what a build writes too
     package = Path(__file__).parent

@@ -46,13 +46,16 @@ def build_site(root: Path, *, force: bool = False, pdfs: bool = True, jobs: int 
     cache = root / "build" / ".cache" / "site"
     previous = write.read_manifest(cache)
     editions = _editions(root, names, pdfs, jobs, progress)
-    state = write.inputs_state(root, names, editions, previous, {})
+    from .assets import Hashes
+
+    hashes = Hashes(previous.get("hashes"))
+    state = write.inputs_state(root, names, editions, previous,
+                               {"layouts": write.layouts_digest(root, hashes)})
     if (not force and previous.get("digest") == state.digest
             and write.intact(folder, previous["files"])):
         return SiteResult(folder=folder, up_to_date=True, issues=len(names),
                           unchanged=len(previous["files"]))
 
-    from .assets import Hashes
     from .pages import Site
 
     def unchanged(name: str) -> bool:
@@ -73,7 +76,7 @@ def build_site(root: Path, *, force: bool = False, pdfs: bool = True, jobs: int 
     pub = next(iter(loaded.values()))[0] if loaded else adapters.load_publication(root)
     url, warnings = adapters.site_url(pub)
     warnings = adapters.publication_warnings(pub) + warnings
-    site = Site(root=root, pub=pub, url=url, cache=cache, hashes=Hashes(previous.get("hashes")),
+    site = Site(root=root, pub=pub, url=url, cache=cache, hashes=hashes,
                 platforms={lang: f"platform/{lang}.html" for lang in pub.platform})
     files: Files = {}
     kept: dict[str, list] = {}
@@ -186,7 +189,8 @@ def site_pages(site, newest: list[IssueCard]) -> Files:
             continue
         path, html = found
         page = site.platforms[lang]
-        placed = content.place(html, page=page, base="platform/", source=path,
+        # (its pictures and files where they are in the workspace: platform/images/...)
+        placed = content.place(html, page=page, base="", source=path,
                                folder=site.root, pages={}, cache=site.cache,
                                hashes=site.hashes)
         files.update(placed.files)

@@ -58,6 +58,19 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def layouts_digest(root: Path, hashes: Any) -> str:
+    """The web edition's own layouts (layouts/site/ of the workspace and of notespress), which
+    the PDFs' inputs leave out."""
+    digest = hashlib.sha256()
+    for number, folder in enumerate(adapters.layout_dirs(root)):
+        base = folder / "site"
+        for path in sorted(base.rglob("*")) if base.is_dir() else []:
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(base).parts):
+                digest.update(f"{number}/{path.relative_to(base).as_posix()}\0"
+                              f"{hashes(path)}\n".encode())
+    return digest.hexdigest()
+
+
 def inputs_state(root: Path, names: list[str], pdfs: dict[str, list[adapters.Pdf]],
                  previous: dict[str, Any], settings: dict[str, Any]) -> State:
     issues: dict[str, IssueState] = {}
