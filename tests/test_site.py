@@ -106,6 +106,31 @@ def test_tables_scroll_in_a_labelled_frame_and_code_is_kept(tmp_path: Path) -> N
     assert '<pre><code class="language-python">x = \'&lt;b&gt;\'' in html
 
 
+def test_links_are_pointed_at_the_site_or_made_plain_text(tmp_path: Path) -> None:
+    from notespress.site.assets import Hashes
+    from notespress.site.content import place
+
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 a report")
+    (tmp_path / "02-other.md").write_text("---\ntitle: x\n---\n")
+    source = tmp_path / "01-this.md"
+    body = ('<h2 id="lessons">Lessons</h2><p><a href="#lessons">up</a> <a href="#nowhere">'
+            'lost</a> <a href="02-other.md#part">other</a> <a href="report.pdf">report</a> '
+            '<a href="missing.pdf">missing</a> <a href="https://example.org/">out</a></p>')
+    placed = place(body, page="issues/x/01-this.html", base="issues/x/", source=source,
+                   folder=tmp_path, pages={(tmp_path / "02-other.md").resolve():
+                                           "issues/x/02-other.html"},
+                   cache=tmp_path / "cache", hashes=Hashes())
+    assert '<a href="#lessons">up</a>' in placed.html
+    assert "<a>lost</a>" in placed.html and "<a>missing</a>" in placed.html
+    assert '<a href="02-other.html#part">other</a>' in placed.html
+    assert '<a href="files/report.pdf">report</a>' in placed.html
+    assert placed.files["issues/x/files/report.pdf"].read() == b"%PDF-1.4 a report"
+    assert '<a href="https://example.org/">out</a>' in placed.html
+    said = [p.message for p in placed.problems]
+    assert len(said) == 2 and "'#nowhere' points to no heading" in said[0]
+    assert "'missing.pdf' points to no file" in said[1]
+
+
 # ------------------------------------------------------------------ the whole site
 
 

@@ -102,8 +102,10 @@ class Watch:
         page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(
             f"{page.url}: console {m.type}: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"{page.url}: error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(
-            f"{page.url}: request failed: {r.url} ({r.failure})"))
+        # (a request cut short by leaving the page, a picture still loading, is no failure:
+        # every file a page names is fetched apart, and a refused host is noted by route)
+        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                and self.problems.append(f"{page.url}: request failed: {r.url} ({r.failure})"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(
             f"{page.url}: {r.status} for {r.url}"))
 
@@ -159,7 +161,8 @@ def crawl(browser, base: str, viewport: dict[str, int]) -> tuple[dict[str, dict]
     problems += [f"{file}: {status}" for file in sorted(files)
                  if (status := fetch(file)) != 200]
     problems += [f"{source}: no #{fragment} in {target}" for target, fragment, source
-                 in sorted(anchors) if target in facts and fragment not in facts[target]["ids"]]
+                 in sorted(anchors) if target in facts and fragment not in facts[target]["ids"]
+                 and fragment != "top"]  # (#top is the top of any page)
     problems += [f"{source}: link to a page that is not there: {target}"
                  for target, _, source in sorted(anchors) if target not in facts]
     return facts, problems

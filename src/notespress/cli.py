@@ -181,13 +181,19 @@ def _make_site(workspace: Path | None, force: bool, no_pdfs: bool, jobs: int | N
                debug: bool) -> None:
     from .site import build_site
 
-    def progress(name: str, done: int, total: int) -> None:
-        typer.echo(f"  PDF editions: {name} ({done}/{total})", err=True)
+    bar = typer.progressbar(length=0, label="PDF editions", file=sys.stderr)
 
-    result = _run(lambda: build_site(_workspace(workspace), force=force, pdfs=not no_pdfs,
-                                     jobs=jobs, progress=progress), debug)
+    def progress(name: str, done: int, total: int) -> None:
+        bar.length = total
+        bar.update(1)
+
+    with bar:
+        result = _run(lambda: build_site(_workspace(workspace), force=force, pdfs=not no_pdfs,
+                                         jobs=jobs, progress=progress), debug)
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
+    if result.pdfs_built:
+        typer.echo(f"PDF editions built: {', '.join(result.pdfs_built)}")
     where = display_path(result.folder)
     if result.up_to_date:
         typer.echo(f"{where}: up to date (nothing changed since the last build; --force "

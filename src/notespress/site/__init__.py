@@ -45,7 +45,7 @@ def build_site(root: Path, *, force: bool = False, pdfs: bool = True, jobs: int 
     folder = root / "build" / "site"
     cache = root / "build" / ".cache" / "site"
     previous = write.read_manifest(cache)
-    editions = _editions(root, names, pdfs, jobs, progress)
+    editions, pdfs_built = _editions(root, names, pdfs, jobs, progress)
     from .assets import Hashes
 
     hashes = Hashes(previous.get("hashes"))
@@ -54,7 +54,7 @@ def build_site(root: Path, *, force: bool = False, pdfs: bool = True, jobs: int 
     if (not force and previous.get("digest") == state.digest
             and write.intact(folder, previous["files"])):
         return SiteResult(folder=folder, up_to_date=True, issues=len(names),
-                          unchanged=len(previous["files"]))
+                          unchanged=len(previous["files"]), pdfs_built=tuple(pdfs_built))
 
     from .pages import Site
 
@@ -106,20 +106,23 @@ def build_site(root: Path, *, force: bool = False, pdfs: bool = True, jobs: int 
                          issue_files, done.records, site.hashes.records())
     return SiteResult(folder=folder, written=tuple(done.written), removed=tuple(done.removed),
                       unchanged=done.unchanged + len(kept), rebuilt=tuple(stale),
-                      issues=len(names), warnings=tuple(warnings))
+                      issues=len(names), warnings=tuple(warnings),
+                      pdfs_built=tuple(pdfs_built))
 
 
 def _editions(root: Path, names: list[str], build: bool, jobs: int | None,
               progress: Callable[[str, int, int], None] | None
-              ) -> dict[str, list[adapters.Pdf]]:
+              ) -> tuple[dict[str, list[adapters.Pdf]], list[str]]:
+    """Each issue's PDF editions (built first when `build`), and the issues built."""
     if not build:
-        return {name: adapters.existing_pdfs(root, name) for name in names}
-    found = adapters.make_pdfs(root, jobs=jobs, progress=progress)
+        return {name: adapters.existing_pdfs(root, name) for name in names}, []
+    found, built = adapters.make_pdfs(root, jobs=jobs, progress=progress)
     problems = [p for outcome in found.values() if isinstance(outcome, NotespressError)
                 for p in outcome.problems]
     if problems:
         raise NotespressError(problems)
-    return {name: outcome for name, outcome in found.items() if isinstance(outcome, list)}
+    return ({name: outcome for name, outcome in found.items() if isinstance(outcome, list)},
+            built)
 
 
 def make_issue(site, name: str, pdfs: list[adapters.Pdf], issue=None

@@ -89,9 +89,9 @@ def publication_warnings(pub: Publication) -> list[Problem]:
 
 def make_pdfs(root: Path, *, jobs: int | None = None,
               progress: Callable[[str, int, int], None] | None = None
-              ) -> dict[str, list[Pdf] | NotespressError]:
+              ) -> tuple[dict[str, list[Pdf] | NotespressError], list[str]]:
     """Build the PDF editions of every issue whose inputs changed (the others are left as they
-    are), and say where each issue's editions are."""
+    are): where each issue's editions are (or what was wrong), and the issues built."""
     from ..build import build, build_all
 
     names = issue_names(root)
@@ -105,13 +105,16 @@ def make_pdfs(root: Path, *, jobs: int | None = None,
     else:
         results = build_all(root, jobs=jobs, progress=progress)
     found: dict[str, list[Pdf] | NotespressError] = {}
+    built = []
     for name, outcome in results:
         if isinstance(outcome, NotespressError):
             found[name] = outcome
-        else:
-            found[name] = [Pdf(o.kind, o.path, o.pages) for o in outcome.outputs
-                           if o.path.suffix == ".pdf"]
-    return found
+            continue
+        found[name] = [Pdf(o.kind, o.path, o.pages) for o in outcome.outputs
+                       if o.path.suffix == ".pdf"]
+        if not outcome.up_to_date:
+            built.append(name)
+    return found, built
 
 
 def existing_pdfs(root: Path, name: str) -> list[Pdf]:

@@ -17,6 +17,8 @@ from . import assets
 from .model import Files, SiteFile
 
 TAG_RE = re.compile(r"<(img|a)\b[^>]*>")
+ID_RE = re.compile(r'<[a-z][a-z0-9]*\s[^>]*?\bid="([^"]*)"')
+PAGE_IDS = {"main", "top"}  # (of the page around the article)
 
 
 def href(page: str, target: str) -> str:
@@ -79,6 +81,7 @@ def place(body: str, *, page: str, base: str, source: Path, folder: Path,
     placed = Placed(html="")
     folder = folder.resolve()
     count = 0
+    ids = {html.unescape(i) for i in ID_RE.findall(body)} | PAGE_IDS
 
     def replace(match: re.Match[str]) -> str:
         nonlocal count
@@ -126,6 +129,13 @@ def place(body: str, *, page: str, base: str, source: Path, folder: Path,
     def _link(attributes: dict[str, str | None]) -> str:
         target = attributes.get("href")
         parts = urlsplit(target or "")
+        if (target and not parts.scheme and not parts.netloc and not parts.path
+                and parts.fragment and unquote(parts.fragment) not in ids):
+            placed.problems.append(Problem(source, f"link '{target}' points to no heading or "
+                                                   "note of the article: on the web it is "
+                                                   "plain text", severity="warning"))
+            del attributes["href"]
+            return _tag("a", attributes)
         if target is None or parts.scheme or parts.netloc or not parts.path:
             return _tag("a", attributes)
         path = (source.parent / unquote(parts.path)).resolve()

@@ -98,3 +98,4 @@ class SiteResult:
     issues: int = 0
     warnings: tuple[Problem, ...] = field(default=())
     up_to_date: bool = False
+    pdfs_built: tuple[str, ...] = ()  # the issues whose PDF editions were built first
