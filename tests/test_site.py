@@ -131,6 +131,31 @@ def test_links_are_pointed_at_the_site_or_made_plain_text(tmp_path: Path) -> Non
     assert "'missing.pdf' points to no file" in said[1]
 
 
+def test_pictures_for_screens_are_turned_and_never_enlarged(tmp_path: Path) -> None:
+    from notespress.site.assets import Hashes, picture
+
+    photo = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored on its side: shown turned a quarter
+    Image.new("CMYK", (1600, 1000), (0, 80, 80, 0)).save(photo, exif=exif)
+    made = picture(photo, tmp_path / "cache", Hashes())
+    assert [(v.width, v.height, v.suffix) for v in made.variants] == [
+        (480, 768, ".jpg"), (800, 1280, ".jpg"), (1000, 1600, ".jpg")]
+    with Image.open(made.variants[0].file) as small:
+        assert small.size == (480, 768) and small.mode == "RGB"
+        assert not small.getexif().get(0x0112)  # turned, not labelled
+    assert made.default.width == 800
+    gif = tmp_path / "small.gif"
+    Image.new("P", (300, 200)).save(gif)
+    assert [(v.width, v.suffix) for v in picture(gif, tmp_path / "cache", Hashes()).variants] == [
+        (300, ".png")]
+    svg = tmp_path / "d.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200" width="200">'
+                   "</svg>")
+    assert [(v.width, v.height) for v in picture(svg, tmp_path / "c", Hashes()).variants] == [
+        (200, 100)]
+
+
 # ------------------------------------------------------------------ the whole site
 
 

@@ -21,10 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import NotespressError, Problem
 from . import adapters, write
 from .model import Cover, Files, IssueCard, PdfCard, SiteFile, SiteResult
+
+if TYPE_CHECKING:
+    from ..content import Issue
+    from .pages import Site
 
 __all__ = ["SiteResult", "build_site", "web_article_html"]
 
@@ -40,14 +45,14 @@ def build_site(root: Path, *, force: bool = False, pdfs: bool = True, jobs: int 
     parallel processes, `jobs`; `progress` is told of each); without, the site takes the PDFs
     the last builds left (an issue never built has no cover and no downloads). Nothing is
     done when nothing changed since the last site build, unless `force`."""
+    from .assets import Hashes
+
     root = root.resolve()
     names = adapters.issue_names(root)
     folder = root / "build" / "site"
     cache = root / "build" / ".cache" / "site"
     previous = write.read_manifest(cache)
     editions, pdfs_built = _editions(root, names, pdfs, jobs, progress)
-    from .assets import Hashes
-
     hashes = Hashes(previous.get("hashes"))
     state = write.inputs_state(root, names, editions, previous,
                                {"layouts": write.layouts_digest(root, hashes)})
@@ -90,7 +95,7 @@ def build_site(root: Path, *, force: bool = False, pdfs: bool = True, jobs: int 
             kept.update({path: previous["files"][path] for path in known["files"]})
             continue
         try:
-            card, made, found = make_issue(site, name, editions.get(name, []), loaded[name][1])
+            card, made, found = make_issue(site, loaded[name][1], editions.get(name, []))
         except NotespressError as exc:
             problems.extend(exc.problems)
             continue
@@ -125,15 +130,13 @@ def _editions(root: Path, names: list[str], build: bool, jobs: int | None,
             built)
 
 
-def make_issue(site, name: str, pdfs: list[adapters.Pdf], issue=None
+def make_issue(site: Site, issue: Issue, pdfs: list[adapters.Pdf]
                ) -> tuple[IssueCard, Files, list[Problem]]:
     """An issue's pages and files: its page, a page per article (with their pictures and the
-    files they link to), its cover thumbnail and its PDF editions. (`issue`: the issue, when
-    it was read already.)"""
+    files they link to), its cover thumbnail and its PDF editions; and the warnings."""
     from . import assets, content, pages
 
-    if issue is None:
-        _, issue = adapters.load_issue(site.root, name)
+    name = issue.name
     base = f"issues/{name}/"
     files: Files = {}
     warnings = [w for w in issue.warnings if w.key != "site_url"]
@@ -177,7 +180,7 @@ def make_issue(site, name: str, pdfs: list[adapters.Pdf], issue=None
     return card, files, warnings
 
 
-def site_pages(site, newest: list[IssueCard]) -> Files:
+def site_pages(site: Site, newest: list[IssueCard]) -> Files:
     """The pages of the whole site: the index, the platform in each language, the stylesheet
     (and the fonts it names), the feed and the sitemap."""
     from . import content, feeds, pages

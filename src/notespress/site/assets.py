@@ -23,7 +23,7 @@ PICTURE_WIDTHS = (480, 800, 1280)  # the copies made of each picture, in pixels 
 DEFAULT_WIDTH = 800  # the one a browser without srcset takes
 JPEG_QUALITY = 80
 THUMB_WIDTH = 480  # the cover thumbnails (shown at up to 240 CSS px, sharp at 2x)
-VERSION = "1"  # changes when what is made from the same file changes
+VERSION = "2"  # changes when what is made from the same file changes
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,7 @@ def _resize(source: Path, target: Path, size: tuple[int, int], suffix: str) -> N
 
     with Image.open(source) as image:
         image.seek(0)
+        profile = image.info.get("icc_profile")  # (the colours as the camera meant them)
         if _orientation(image) != 1:
             image = ImageOps.exif_transpose(image)
         if suffix == ".jpg":
@@ -156,12 +157,14 @@ def _resize(source: Path, target: Path, size: tuple[int, int], suffix: str) -> N
                 image = image.convert("RGBA")
             image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
         out = io.BytesIO()
+        extra = {"icc_profile": profile} if profile else {}
         if suffix == ".jpg":
-            image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+            image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True,
+                       **extra)
         elif suffix == ".webp":
-            image.save(out, "WEBP", quality=JPEG_QUALITY, method=4)
+            image.save(out, "WEBP", quality=JPEG_QUALITY, method=4, **extra)
         else:
-            image.save(out, "PNG", optimize=True)
+            image.save(out, "PNG", optimize=True, **extra)
     target.write_bytes(out.getvalue())
 
 

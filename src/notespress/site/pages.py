@@ -15,7 +15,7 @@ import traceback
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -24,6 +24,10 @@ from ..errors import NotespressError, Problem
 from . import adapters, assets
 from .content import href
 from .model import ArticleCard, Files, IssueCard, PdfCard, SiteFile
+
+if TYPE_CHECKING:
+    from ..config import Publication
+    from ..content import Article
 
 STYLESHEET = "assets/site.css"
 FEED = "feed.xml"
@@ -36,7 +40,7 @@ class Site:
     """What every page of the site is made with."""
 
     root: Path
-    pub: Any  # the Publication
+    pub: Publication
     url: str  # site_url, ending in '/' ('' when not set)
     cache: Path
     platforms: dict[str, str] = field(default_factory=dict)  # language -> page
@@ -287,7 +291,7 @@ def stylesheet(site: Site, files: Files) -> bytes:
     return render_template(site, "site.css", values).encode("utf-8")
 
 
-def article_card(article: Any, path: str, body: str, image: str) -> ArticleCard:
+def article_card(article: Article, path: str, body: str, image: str) -> ArticleCard:
     from .content import describe
 
     return ArticleCard(slug=article.slug, title=article.title, subtitle=article.subtitle,
