@@ -214,12 +214,6 @@ def is_rtl(lang: str) -> bool:
     return rtl(lang)
 
 
-def slugify(text: str) -> str:
-    from ..config import slugify as slug
-
-    return slug(text)
-
-
 def strip_front_matter(path: Path) -> tuple[str, int]:
     """A Markdown file's body without its front matter (if any), and the line it starts on."""
     from ..sources import read_text, split_front_matter
