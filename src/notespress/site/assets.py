@@ -92,9 +92,10 @@ def _cached(cache: Path, name: str, make) -> Path:
 
 def picture(path: Path, cache: Path, hashes: Hashes) -> Picture:
     """Copies of a picture for screens: as wide as PICTURE_WIDTHS (never wider than the
-    picture), turned as its EXIF orientation says, without its metadata; JPEG stays JPEG,
-    PNG (or WebP) stays so, other kinds become PNG; SVG is copied as it is."""
-    digest = adapters.sha256_file(path)
+    picture), turned as its EXIF orientation says, without its metadata but its colour
+    profile; JPEG stays JPEG, PNG (or WebP) stays so, other kinds become PNG; SVG is copied
+    as it is."""
+    digest = hashes(path)
     folder = cache / "pictures"
     if path.suffix.lower() == ".svg":
         width, height = _svg_size(path)
