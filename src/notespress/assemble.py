@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,40 +52,42 @@ class LayoutLoader(jinja2.BaseLoader):
         self.root = root
         self.workspace = root / "layouts"
         self.defaults = default_layouts()
-        self.own = self.workspace.is_dir() and self.workspace.resolve() != self.defaults.resolve()
+        # (the demo publication of a checkout: its layouts are the defaults themselves)
+        self.is_defaults = self.workspace.resolve() == self.defaults.resolve()
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
-        from jinja2.loaders import split_template_path
-
-        from .themes import passed_over
-
-        name = "/".join(split_template_path(template))  # no '..' out of the folder
-        if name.startswith("default/"):
-            return self._load(self.defaults / name[len("default/"):], template)
-        own = self.workspace / name
-        if self.own and own.exists() and name not in passed_over(self.root):
-            why = refusal(own, self.root)
-            if why is not None:
-                raise NotespressError(Problem(own, f"layout {why}"))
-            return self._load(own, template)
-        return self._load(self.defaults / name, template)
-
-    @staticmethod
-    def _load(path: Path, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self._path(template)
         try:
             source = read_text(path, limit=MAX_SOURCE_BYTES, what="layout")
             mtime = path.stat().st_mtime_ns
         except NotespressError:
             raise jinja2.TemplateNotFound(template) from None
 
-        def uptodate() -> bool:
+        def uptodate() -> bool:  # the same file (none added or removed before it), unchanged
             try:
-                return path.stat().st_mtime_ns == mtime
-            except OSError:
+                return self._path(template) == path and path.stat().st_mtime_ns == mtime
+            except (OSError, NotespressError):
                 return False
 
         return source, str(path), uptodate
+
+    def _path(self, template: str) -> Path:
+        """The file `template` is read from."""
+        from jinja2.loaders import split_template_path
+
+        from .themes import passed_over
+
+        name = "/".join(split_template_path(template))  # no '..' out of the folder
+        if name.startswith("default/"):
+            return self.defaults / name[len("default/"):]
+        own = self.workspace / name
+        if not self.is_defaults and os.path.lexists(own) and name not in passed_over(self.root):
+            why = refusal(own, self.root)
+            if why is not None:
+                raise NotespressError(Problem(own, f"layout {why}"))
+            return own
+        return self.defaults / name
 
 
 def make_environment(root: Path) -> jinja2.Environment:

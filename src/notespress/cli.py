@@ -139,6 +139,9 @@ def build(
                                              "changed, in parallel.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for --all "
                                              "(default: one per core).", min=1)] = None,
+    site: Annotated[bool, typer.Option("--site", help="Then make the web edition "
+                                       "(build/site/) too, as `notespress site` does.")
+                    ] = False,
     debug: Debug = False,
 ) -> None:
     """Build the PDF editions of an issue into build/<issue>/.
@@ -149,7 +152,7 @@ def build(
     """
 
     with _collector_spared():
-        _build(issue, workspace, html, strict, edition, force, all_issues, jobs, debug)
+        _build(issue, workspace, html, strict, edition, force, all_issues, jobs, site, debug)
 
 
 @contextlib.contextmanager
@@ -165,7 +168,7 @@ def _collector_spared() -> Iterator[None]:
 
 
 def _build(issue: str | None, workspace: Path | None, html: bool, strict: bool,
-           edition: str | None, force: bool, all_issues: bool, jobs: int | None,
+           edition: str | None, force: bool, all_issues: bool, jobs: int | None, site: bool,
            debug: bool) -> None:
     from . import api
     from .build import parse_editions
@@ -177,7 +180,7 @@ def _build(issue: str | None, workspace: Path | None, html: bool, strict: bool,
     options = _run(lambda: api.BuildOptions(editions=parse_editions(edition), html=html,
                                             strict=strict, force=force), debug)
     if all_issues:
-        _build_all(workspace, options, jobs, debug)
+        _build_all(workspace, options, jobs, debug, site)
         return
     assert issue is not None
     kept = ("error: --strict: nothing was replaced; build/ keeps the editions of the last "
@@ -195,9 +198,12 @@ def _build(issue: str | None, workspace: Path | None, html: bool, strict: bool,
         note = f"\n    {output.note}" if output.note else ""
         verb = "unchanged" if result.up_to_date else "wrote"
         typer.echo(f"{verb} {display_path(output.path)}{pages}{note}")
+    if site:
+        _make_site(workspace, False, False, None, debug)
 
 
-def _build_all(workspace: Path | None, options: Any, jobs: int | None, debug: bool) -> None:
+def _build_all(workspace: Path | None, options: Any, jobs: int | None, debug: bool,
+               site: bool = False) -> None:
     from . import api
 
     root = _run(lambda: _workspace(workspace), debug)
@@ -220,7 +226,61 @@ def _build_all(workspace: Path | None, options: Any, jobs: int | None, debug: bo
             typer.echo(f"{name}: up to date")
         else:
             typer.echo(f"{name}: wrote {len(outcome.outputs)} file(s)")
+    if site and not failed:  # (the PDFs were just built)
+        _make_site(workspace, False, True, None, debug)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def site(
+    workspace: Workspace = None,
+    force: Annotated[bool, typer.Option("--force", help="Make every page again even when "
+                                        "nothing has changed since the last build.")] = False,
+    no_pdfs: Annotated[bool, typer.Option("--no-pdfs", help="Do not build the PDF editions "
+                                          "first: take those the last builds left.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for the PDF "
+                                             "editions (default: one per core).", min=1)
+                    ] = None,
+    debug: Debug = False,
+) -> None:
+    """Make the web edition of every issue into build/site/.
+
+    An index of the issues, a page per issue and per article, the platform, an Atom feed
+    and a sitemap: static files to upload anywhere, or to open from disk. The PDF editions
+    whose inputs changed are built first (their covers and downloads are on the site). Only
+    the issues that changed are made again; with nothing changed, nothing is done.
+
+    Example: notespress site
+    """
+    _make_site(workspace, force, no_pdfs, jobs, debug)
+
+
+def _make_site(workspace: Path | None, force: bool, no_pdfs: bool, jobs: int | None,
+               debug: bool) -> None:
+    from .site import build_site
+
+    bar = typer.progressbar(length=0, label="PDF editions", file=sys.stderr)
+
+    def progress(name: str, done: int, total: int) -> None:
+        bar.length = total
+        bar.update(1)
+
+    with bar:
+        result = _run(lambda: build_site(_workspace(workspace), force=force, pdfs=not no_pdfs,
+                                         jobs=jobs, progress=progress), debug)
+    for warning in result.warnings:
+        typer.echo(str(warning), err=True)
+    if result.pdfs_built:
+        typer.echo(f"PDF editions built: {', '.join(result.pdfs_built)}")
+    where = display_path(result.folder)
+    if result.up_to_date:
+        typer.echo(f"{where}: up to date (nothing changed since the last build; --force "
+                   "to make it again)")
+        return
+    made = f"; issues made again: {', '.join(result.rebuilt)}" if result.rebuilt else ""
+    typer.echo(f"{where}: wrote {len(result.written)} file(s), {result.unchanged} unchanged, "
+               f"{len(result.removed)} removed{made}")
+    typer.echo(f"open {display_path(result.folder / 'index.html')}, or upload the folder")
 
 
 @app.command()

@@ -157,7 +157,7 @@ FIELDS = (
     s.Field("price", s.text(max_length=100), default="free"),
     s.Field("slug", _slug_setting, name="slug_setting",
             help="the start of the file names a build writes"),
-    s.Field("site_url", s.url(), help="the web address of the site, for the feed"),
+    s.Field("site_url", s.url(base=True), help="the web address of the site, for the feed"),
     s.Field("accent", s.color(), help="the accent colour of the layouts"),
     s.Field("text_font", s.text(max_length=100), help="the face of the text"),
     s.Field("heading_font", s.text(max_length=100), help="the face of headings"),

@@ -107,7 +107,9 @@ def input_files(root: Path, issue_folder: Path) -> list[tuple[str, Path]]:
             ("layouts", root / "layouts", (root,)), ("fonts", root / "fonts", (root,)),
             ("default-layouts", default_layouts(), ()),
             ("default-fonts", default_fonts(), ())):
-        named += [(f"{label}/{p.relative_to(folder)}", p) for p in files_under(folder, *inside)]
+        named += [(f"{label}/{p.relative_to(folder)}", p) for p in files_under(folder, *inside)
+                  # (the web edition's layouts, layouts/site/, make no PDF)
+                  if not (label.endswith("layouts") and p.relative_to(folder).parts[0] == "site")]
     named.append(("default-layouts/.history.json", default_layouts() / ".history.json"))
     # notespress's own code: a change to it without a new version number (a checkout of
     # the development tree, a patched install) changes what a build writes too

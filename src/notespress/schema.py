@@ -240,13 +240,19 @@ def path_text() -> Parse:
     return parse
 
 
-def url(*, schemes: tuple[str, ...] = ("https", "http")) -> Parse:
-    """A web address starting with one of `schemes`."""
+def url(*, schemes: tuple[str, ...] = ("https", "http"), base: bool = False) -> Parse:
+    """A web address starting with one of `schemes` (`base`: one that others are made from,
+    without ?query or #fragment)."""
     def parse(value: Any) -> str:
+        from urllib.parse import urlsplit
+
         address = text()(value)
-        if not any(address.startswith(f"{s}://") for s in schemes) or " " in address:
-            raise Invalid(f"'{shown(address)}' is not an address starting with "
-                          f"{' or '.join(s + '://' for s in schemes)}")
+        parts = urlsplit(address)
+        if (parts.scheme not in schemes or not parts.netloc or " " in address
+                or (base and (parts.query or parts.fragment))):
+            example = "https://example.org/notes/" if base else "https://example.org/"
+            raise Invalid(f"'{shown(address)}' is not a web address; write one such as "
+                          f"{example}")
         return address
     return parse
 
