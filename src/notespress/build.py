@@ -379,6 +379,7 @@ def _prepare(_: None, root: Path, issue_ref: str, editions: tuple[str, ...] | No
     from .assemble import assemble, page_geometry
 
     pub, issue = load(root, issue_ref)
+    issue = _with_glyph_warnings(issue, pub)
     wanted = tuple(e for e in EDITIONS if e in (editions or issue.production.editions))
     # The padding pages (before the platform) depend on the page count, known only after
     # layout. Guess it from the last build: after an edit the count rarely changes, and then
@@ -387,6 +388,17 @@ def _prepare(_: None, root: Path, issue_ref: str, editions: tuple[str, ...] | No
     guess = last_pad if NEEDS_FOUR & set(wanted) else 0
     return Prepared(pub=pub, issue=issue, wanted=wanted, guess=guess,
                     assembled=assemble(pub, issue, pad=guess), geometry=page_geometry(issue))
+
+
+def _with_glyph_warnings(issue: Issue, pub: Publication) -> Issue:
+    """The issue, with a warning for each character of its articles (and platform) that no
+    font has."""
+    from dataclasses import replace
+
+    from .glyphs import check_issue
+
+    found = check_issue(issue, font_dirs(pub.root), pub.platform_for(issue.lang))
+    return replace(issue, warnings=issue.warnings + tuple(found))
 
 
 def _import_renderer(_: None) -> None:

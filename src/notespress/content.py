@@ -52,6 +52,8 @@ class Article:
     html: str
     images: tuple[ImageRef, ...] = ()
     block_ends: tuple[int, ...] = ()  # where each top-level block ends in `html`
+    anchors: frozenset[str] = frozenset()  # the ids of its headings
+    references: tuple[tuple[str, int, str], ...] = ()  # links to other articles (markup.py)
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
     slugs: set[str] = set()
     for path in files:
         try:
-            article, found = _load_article(path, folder, lang, slugs)
+            article, found = _load_article(path, folder, lang, slugs, production, pub.root)
         except NotespressError as exc:
             problems.extend(exc.problems)
             continue
@@ -156,6 +158,7 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
             articles.append(article)
     if not files and not problems:
         problems.add(folder, "the issue has no articles (*.md files)")
+    problems.extend(_check_references(articles))
     problems.raise_if_any()
     return Issue(folder=folder, name=folder.name, number=number, date=date, title=title,
                  lang=lang, volume=volume, articles=tuple(articles), page_size=page_size,
@@ -190,8 +193,18 @@ def _article_files(folder: Path, meta, text: str, problems: Problems) -> list[Pa
     return files
 
 
-def _load_article(path: Path, folder: Path, issue_lang: str,
-                  slugs: set[str]) -> tuple[Article | None, list[Problem]]:
+def _check_references(articles: list[Article]) -> list[Problem]:
+    """Links from one article to another must find their article and heading."""
+    from .markup import Rendered, check_references
+
+    documents = [(a.path, Rendered(html="", anchors=set(a.anchors),
+                                   references=list(a.references))) for a in articles]
+    return check_references(documents, {a.slug for a in articles})
+
+
+def _load_article(path: Path, folder: Path, issue_lang: str, slugs: set[str],
+                  production: Production, root: Path) -> tuple[Article | None, list[Problem]]:
+    from .assemble import load_strings
     from .markup import Source, render_markdown, typeset_plain
 
     doc = split_front_matter(read_text(path), path)
@@ -214,12 +227,15 @@ def _load_article(path: Path, folder: Path, issue_lang: str,
     while slug in slugs:
         slug += "-x"
     slugs.add(slug)
-    rendered = render_markdown(doc.body, Source(path=path, first_line=doc.body_line,
-                                                folder=folder, lang=lang,
-                                                id_prefix=f"{slug}-"))
+    rendered = render_markdown(doc.body, Source(
+        path=path, first_line=doc.body_line, folder=folder, lang=lang, id_prefix=f"{slug}-",
+        links=production.links, link_base=production.link_base,
+        words=load_strings(root, lang), cache=root / "build" / ".cache" / "pictures"))
     found = problems.items + rendered.problems
     if any(p.severity == "error" for p in problems.items):
         return None, found
     article = Article(path=path, slug=slug, title=title, lang=lang, html=rendered.html,
-                      images=tuple(rendered.images), block_ends=rendered.block_ends, **fields)
+                      images=tuple(rendered.images), block_ends=rendered.block_ends,
+                      anchors=frozenset(rendered.anchors),
+                      references=tuple(rendered.references), **fields)
     return article, found

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import display_path
+from .glyphs import coverage, needs_glyph
 
 CSS_PX_PER_IN = 96
 MIN_DPI = 150
@@ -95,8 +96,7 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
             where = ctx.sections.get(section or "", None)
             if kind == "TextBox":
                 for char in set(box.text):
-                    if ord(char) > 32 and ord(char) not in ctx.fonts and not (
-                            unicodedata.category(char).startswith(("Z", "C"))):
+                    if ord(char) not in ctx.fonts and needs_glyph(char):
                         missing.setdefault(char, (where, number))
                 if not _inside((box.position_x, box.position_y,
                                 box.position_x + box.width, box.position_y + box.height),
@@ -428,15 +428,7 @@ def check_page_counts(outputs: dict[str, Path], print_pages: int) -> list[Findin
 
 
 def font_coverage(font_dirs: tuple[Path, ...]) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    points: set[int] = set()
-    for folder in font_dirs:
-        for path in folder.rglob("*"):
-            if path.suffix.lower() in (".ttf", ".otf"):
-                cmap = TTFont(path, lazy=True).getBestCmap() or {}
-                points.update(cmap)
-    return frozenset(points)
+    return coverage(font_dirs)
 
 
 def section_paths(issue: Any, platform_path: Path | None) -> dict[str, str]:

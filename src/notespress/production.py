@@ -50,6 +50,8 @@ class Production:
     article_start: str = "any"  # or "right": every article opens on a right-hand page
     screen_dpi: float = 150.0
     jpeg_quality: int = 80
+    links: str = "notes"  # how external links print: notes, inline or hidden
+    link_base: str = ""  # the website that relative and root-relative links belong to
 
     def bleed_points(self, page_size: str) -> float:
         if self.bleed is not None:
@@ -61,7 +63,8 @@ class Production:
 
 
 KEYS = ("editions", "bleed", "padding", "mailer", "creep", "article_start", "grayscale",
-        "screen_dpi", "jpeg_quality")
+        "screen_dpi", "jpeg_quality", "links", "link_base")
+LINKS = ("notes", "inline", "hidden")
 
 
 def read_production(doc: YamlDoc, problems: Problems, base: Production) -> Production:
@@ -105,7 +108,8 @@ def read_production(doc: YamlDoc, problems: Problems, base: Production) -> Produ
                                "(at most 0.5in)", doc.line(key), key)
         else:
             changes[key] = str(value)
-    for key, allowed in (("padding", PADDING), ("article_start", ("any", "right"))):
+    for key, allowed in (("padding", PADDING), ("article_start", ("any", "right")),
+                         ("links", LINKS)):
         value = data.get(key)
         if value is None:
             continue
@@ -123,6 +127,13 @@ def read_production(doc: YamlDoc, problems: Problems, base: Production) -> Produ
             problems.add(path, f"must be a number from {low} to {high}", doc.line(key), key)
         else:
             changes[key] = value
+    link_base = data.get("link_base")
+    if link_base is not None:
+        if not isinstance(link_base, str) or not re.match(r"^https?://[^\s/]+", link_base):
+            problems.add(path, f"'{link_base}' is not a web address such as "
+                               "https://example.org/docs/", doc.line("link_base"), "link_base")
+        else:
+            changes["link_base"] = link_base.strip()
     mailer = data.get("mailer")
     if mailer is not None:
         if mailer is True:

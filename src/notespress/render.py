@@ -46,6 +46,11 @@ class Rendered:
         return len(self.document.pages)
 
 
+# After the faces a rule asks for, and before any other font: the shipped monochrome
+# fallbacks for symbols and emoji (fonts/noto-sans-symbols, fonts/noto-emoji), in this order.
+FALLBACK_FAMILIES = ("Noto Sans Symbols2", "Noto Sans Symbols", "Noto Emoji")
+
+
 def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
     """A fontconfig configuration that knows only the given font folders, with a cache of
     its own for each state of their files: fontconfig looks again at a folder only when the
@@ -67,8 +72,11 @@ def fontconfig_file(font_dirs: tuple[Path, ...]) -> Path:
     conf = base / f"fonts-{key}.conf"
     dirs = "".join(f"  <dir>{_xml(str(d))}</dir>\n" for d in font_dirs)
     cache = base / f"cache-{key}"
+    fallbacks = "".join(f"<string>{_xml(f)}</string>" for f in FALLBACK_FAMILIES)
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-            f"{dirs}  <cachedir>{_xml(str(cache))}</cachedir>\n</fontconfig>\n")
+            f"{dirs}  <cachedir>{_xml(str(cache))}</cachedir>\n"
+            '  <match target="pattern"><edit name="family" mode="append_last">'
+            f"{fallbacks}</edit></match>\n</fontconfig>\n")
     if not conf.is_file() or conf.read_text() != text:
         tmp = conf.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(text)
@@ -121,12 +129,16 @@ def capture_weasyprint_log() -> Iterator[_Capture]:
 FATAL_HINTS = ("Failed to load", "fetch", "disallowed", "not allowed", "Error")
 
 
+# Said better before layout: a character no font has, with its article and line (glyphs.py)
+REPORTED_BEFORE = (".notdef glyph rendered",)
+
+
 def problems_from_log(records: list[logging.LogRecord]) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for record in records:
         message = record.getMessage().strip().replace("\n", " ")
-        if message in seen:
+        if message in seen or message.startswith(REPORTED_BEFORE):
             continue
         seen.add(message)
         fatal = record.levelno >= logging.ERROR or any(h in message for h in FATAL_HINTS)

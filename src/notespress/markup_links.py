@@ -1,0 +1,205 @@
+"""Links and anchors: heading ids, where each link leads, and its address on paper.
+
+- Headings get ids from their text (or a trailing ``{#id}``), unique in the article and
+  prefixed by the article's own id, so unique in the issue.
+- ``#id`` leads to a heading of the article; ``other.md`` and ``other.md#id`` to another
+  article of the issue. Any other path (``/guide/x``, ``./page``, a file) is a
+  page of a website: it is resolved against ``link_base`` when it is set and is an error
+  otherwise. A link never becomes a ``file:`` address.
+- On paper (``links: notes``) each external link gets a numbered call and the article ends
+  with the list of the addresses; ``inline`` prints the address in brackets after the text;
+  ``hidden`` prints nothing. An address that is already the link's text is not repeated.
+  Addresses break only after ``/ . - ? & =`` (and inside a very long stretch without them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from markdown_it.token import Token
+
+LINK_MODES = ("notes", "inline", "hidden")
+_CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+_URL_LIKE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://\S+|www\.\S+|mailto:\S+)$")
+_BREAK_AFTER = re.compile(r"([/.\-?&=]+)")
+LONGEST_STRETCH = 22  # characters of an address without a break point
+
+
+def heading_slug(text: str) -> str:
+    """An id from a heading's text, as GitHub makes them: lower case, punctuation dropped,
+    spaces as hyphens; letters of every script kept ('L'été' -> 'lété', Persian stays
+    Persian). Runs of hyphens are folded, so that links written either way find it."""
+    text = unicodedata.normalize("NFC", text).lower().replace("\u200c", "")
+    text = re.sub(r"[^\w\s-]", "", text)
+    return _fold(re.sub(r"\s", "-", text.strip()))
+
+
+def _fold(slug: str) -> str:
+    return re.sub(r"-{2,}", "-", slug).strip("-")
+
+
+def anchor_key(fragment: str) -> str:
+    """A fragment as written in a link, in the form ids are compared in."""
+    return _fold(unicodedata.normalize("NFC", unquote(fragment)).lower().replace("\u200c",
+                                                                                   ""))
+
+
+def assign_heading_ids(tokens: list[Token], prefix: str) -> dict[str, str]:
+    """Set an id on every heading; returns {anchor key: id}."""
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or index + 1 >= len(tokens):
+            continue
+        inline = tokens[index + 1]
+        children = inline.children or []
+        custom = None
+        if children and children[-1].type == "text":
+            match = _CUSTOM_ID.search(children[-1].content)
+            if match:
+                custom = match.group(1)
+                children[-1].content = children[-1].content[:match.start()]
+        text = "".join(c.content for c in children
+                       if c.type in ("text", "code_inline", "url_text"))
+        base = anchor_key(custom) if custom else heading_slug(text)
+        base = base or "section"
+        slug, number = base, 1
+        while slug in used:
+            number += 1
+            slug = f"{base}-{number}"
+        used.add(slug)
+        token.attrSet("id", prefix + slug)
+        ids.setdefault(slug, prefix + slug)
+    return ids
+
+
+@dataclass
+class Target:
+    """Where a link leads."""
+
+    kind: str  # "external", "anchor" (an id in the issue), "error"
+    href: str = ""
+    message: str = ""
+    reference: str = ""  # for an anchor in another article: the id to find in the issue
+
+
+def article_slug(path: Path) -> str:
+    from .config import slugify
+
+    return slugify(path.stem)
+
+
+def resolve(href: str, source_path: Path, folder: Path, ids: dict[str, str], prefix: str,
+            link_base: str) -> Target:
+    parts = urlsplit(href)
+    if href.startswith("#"):
+        key = anchor_key(parts.fragment)
+        if key in ids:
+            return Target("anchor", "#" + ids[key])
+        return Target("error", message=f"link '{href}': no heading '{key}' in this article "
+                                       "(to link to another article, name its file: "
+                                       f"other.md{href})")
+    if parts.scheme:
+        return Target("external", href)
+    if parts.netloc:  # //host/path
+        return Target("external", "https:" + href)
+    if not parts.path and not parts.query:
+        return Target("external", href)
+    path = (source_path.parent / unquote(parts.path)).resolve()
+    if path.suffix.lower() == ".md" and path.is_file() and path.is_relative_to(folder):
+        slug = article_slug(path)
+        if path == source_path.resolve():
+            if not parts.fragment:
+                return Target("anchor", "#" + prefix.rstrip("-"))
+            key = anchor_key(parts.fragment)
+            if key in ids:
+                return Target("anchor", "#" + ids[key])
+            return Target("error", message=f"link '{href}': no heading '#{parts.fragment}' "
+                                           "in this article")
+        target = f"{slug}-{anchor_key(parts.fragment)}" if parts.fragment else slug
+        return Target("anchor", "#" + target, reference=target)
+    if link_base:
+        return Target("external", urljoin(link_base, href))
+    if not path.is_relative_to(folder):
+        where = "leads out of the issue folder"
+    elif path.is_file():
+        where = "is a file of the issue folder"
+    else:
+        where = "is not an article of this issue"
+    return Target("error", message=(
+        f"link '{href}' {where}, and a PDF cannot open it: write the full address "
+        "(https://...), or set link_base: (the website these paths are on) in issue.yaml "
+        "or notespress.yaml"))
+
+
+def display_address(href: str) -> str:
+    """An address as printed: mailto: and tel: left out, percent-escapes decoded where
+    that gives readable text (a Persian Wikipedia address, say)."""
+    for scheme in ("mailto:", "tel:"):
+        if href.lower().startswith(scheme):
+            return unquote(href[len(scheme):])
+    decoded = unquote(href)
+    if decoded != href and decoded.isprintable() and " " not in decoded:
+        return decoded
+    return href
+
+
+def same_as_text(text: str, href: str) -> bool:
+    """Whether a link's text already shows its address."""
+
+    def bare(value: str) -> str:
+        value = unquote(value.strip()).lower()
+        value = re.sub(r"^(?:[a-z][a-z0-9+.-]*:(?://)?)?(?:www\.)?", "", value)
+        return value.rstrip("/")
+
+    return bool(text.strip()) and bare(text) == bare(href)
+
+
+def address_html(text: str) -> str:
+    """An address with break opportunities (<wbr>) after / . - ? & = (not inside the
+    scheme's '://') and inside any stretch longer than LONGEST_STRETCH."""
+    head = ""
+    match = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text)
+    if match:
+        head, text = text[:match.end()], text[match.end():]
+    out = [escape(head)]
+    for part in _BREAK_AFTER.split(text):
+        if not part:
+            continue
+        if _BREAK_AFTER.fullmatch(part):
+            out.append(escape(part) + "<wbr>")
+            continue
+        while len(part) > LONGEST_STRETCH:
+            out.append(escape(part[:LONGEST_STRETCH]) + "<wbr>")
+            part = part[LONGEST_STRETCH:]
+        out.append(escape(part))
+    html = "".join(out)
+    return html[:-5] if html.endswith("<wbr>") else html
+
+
+def looks_like_address(text: str) -> bool:
+    return bool(_URL_LIKE.match(text.strip()))
+
+
+@dataclass
+class Notes:
+    """The numbered addresses of one article."""
+
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def number(self, href: str) -> int:
+        return self.numbers.setdefault(href, len(self.numbers) + 1)
+
+
+def notes_html(notes: Notes, title: str, prefix: str, digits) -> str:
+    items = "".join(
+        f'<li id="{prefix}-link-{number}"><span class="link-number">{digits(number)}</span> '
+        f'<a href="{escape(href)}" dir="ltr">{address_html(display_address(href))}</a></li>'
+        for href, number in notes.numbers.items())
+    return (f'<div class="link-notes" id="{prefix}-links"><p class="link-notes-title">'
+            f'{escape(title)}</p><ol class="link-notes-list">{items}</ol></div>\n')
