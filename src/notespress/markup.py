@@ -382,6 +382,8 @@ class _Job:
                     continue  # the link is left out, its text kept
                 if target is not None and target.kind == "external":
                     inside = out[link_start:]
+                    if len(inside) == 1 and inside[0].type == "url_text":
+                        out[link_start - 1].attrSet("dir", "ltr")  # an address reads LTR
                     out[link_start:] = [*self._address(inside), child]
                     out.extend(self._printed_address(inside, target.href))
                 else:

@@ -12,6 +12,7 @@ so each run of the other direction, with the elements inside it, is wrapped in
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +20,7 @@ from functools import lru_cache
 from markdown_it.token import Token
 
 TEXT = ("text", "url_text", "text_special")
+_TAG = re.compile(r"<[^>]*>")
 BARRIERS = ("image", "footnote_ref", "task_box")  # never inside a run: they have their own
 
 
@@ -67,6 +69,8 @@ def _classify(node: _Node) -> str:
         kinds = {_char_class(c) for c in token.content}
     elif token.type == "code_inline":
         kinds = {"L"}
+    elif token.type == "html_inline":  # an address, a link's number: their text counts
+        kinds = {_char_class(c) for c in _TAG.sub("", token.content)} or {"N"}
     else:
         kinds = {"X"} if token.type in BARRIERS else {"N"}
     if "X" in kinds or {"L", "R"} <= kinds:
@@ -94,7 +98,8 @@ def isolate(children: list[Token], rtl: bool) -> list[Token]:
 def _has(token: Token, kind: str) -> bool:
     if token.type == "code_inline":
         return kind == "L"
-    return token.type in TEXT and any(_char_class(c) == kind for c in token.content)
+    text = _TAG.sub("", token.content) if token.type == "html_inline" else token.content
+    return token.type in (*TEXT, "html_inline") and any(_char_class(c) == kind for c in text)
 
 
 def _units(nodes: list[_Node]) -> list[tuple[str, _Node, int]]:

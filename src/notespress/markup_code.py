@@ -8,7 +8,8 @@ too). How it breaks is decided here, because WeasyPrint 70 has no CSS for it:
   inside the column and mark the lines it continues on (notespress.css, "code");
 - an inline span is cut into pieces (``<span class="cc">``) that the layouts keep whole
   (inline blocks): a line can break only between pieces, that is after ``_ . / :: ( ) , -``
-  (never with a hyphen), and a justified line never stretches the spaces inside the code.
+  or a space (never with a hyphen), and a justified line never stretches the spaces inside
+  the code (WeasyPrint stretches spaces, not inline blocks).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import re
 from html import escape
 
 # A piece of inline code ends after a run of these characters (and the spaces after it),
-# when the run follows a letter, digit or closing sign and more code comes after it:
-# `std::fmt::Display` -> std:: fmt:: Display; `--amend` is not cut after its dashes.
-_BREAK_AFTER = re.compile(r"(?<=[^\s_./:(),-])[_./:(),-]+ *(?=\S)")
+# when the run follows a letter, digit or closing sign and more code comes after it, or
+# after a space: `std::fmt::Display` -> std:: fmt:: Display; `git commit --amend` -> git
+# commit --amend (not cut after its dashes).
+_BREAK_AFTER = re.compile(r"(?<=[^\s_./:(),-])[_./:(),-]+ *(?=\S)| +(?=\S)")
 LONGEST_PIECE = 30  # characters: longer pieces are cut at a space, or anywhere
 TAB = 4
 
@@ -54,12 +56,19 @@ def inline_html(code: str) -> str:
 
 
 def block_html(code: str, language: str = "") -> str:
-    """A code block: each line in its own span; tabs as spaces; an empty line kept."""
+    """A code block: each line in its own span (an indented one says how far its rows after
+    the first go: past its indent); tabs as spaces; an empty line kept."""
     lines = code.expandtabs(TAB).rstrip("\n").split("\n")
-    body = "".join(f'<span class="line">{escape(line, quote=False) or " "}</span>'
-                   for line in lines)
+    body = "".join(_line_html(line) for line in lines)
     lang = f' data-lang="{escape(language)}"' if language else ""
     return f'<pre class="code" dir="ltr"{lang}><code>{body}</code></pre>\n'
+
+
+def _line_html(line: str) -> str:
+    indent = len(line) - len(line.lstrip(" "))
+    style = (f' style="padding-left: {indent + 2}ch; text-indent: -{indent + 2}ch"'
+             if indent and line.strip() else "")
+    return f'<span class="line"{style}>{escape(line, quote=False) or " "}</span>'
 
 
 def render_fence(self, tokens, idx, options, env) -> str:

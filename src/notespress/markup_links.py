@@ -78,6 +78,19 @@ def assign_heading_ids(tokens: list[Token], prefix: str) -> dict[str, str]:
     return ids
 
 
+def _loose(key: str) -> str:
+    return re.sub(r"[-_\u200c]", "", key)
+
+
+def _find(key: str, ids: dict[str, str]) -> str | None:
+    """The id a fragment names: the same key, or else the one key equal but for hyphens and
+    joiners (a Persian heading's zero-width non-joiner may be typed as a hyphen)."""
+    if key in ids:
+        return ids[key]
+    loose = [value for slug, value in ids.items() if _loose(slug) == _loose(key)]
+    return loose[0] if len(loose) == 1 else None
+
+
 @dataclass
 class Target:
     """Where a link leads."""
@@ -99,11 +112,12 @@ def resolve(href: str, source_path: Path, folder: Path, ids: dict[str, str], pre
     parts = urlsplit(href)
     if href.startswith("#"):
         key = anchor_key(parts.fragment)
-        if key in ids:
-            return Target("anchor", "#" + ids[key])
-        return Target("error", message=f"link '{href}': no heading '{key}' in this article "
-                                       "(to link to another article, name its file: "
-                                       f"other.md{href})")
+        found = _find(key, ids)
+        if found:
+            return Target("anchor", "#" + found)
+        return Target("error", message=f"link '{unquote(href)}': no heading '{key}' in this "
+                                       "article (to link to another article, name its file: "
+                                       f"other.md{unquote(href)})")
     if parts.scheme:
         return Target("external", href)
     if parts.netloc:  # //host/path
@@ -116,11 +130,11 @@ def resolve(href: str, source_path: Path, folder: Path, ids: dict[str, str], pre
         if path == source_path.resolve():
             if not parts.fragment:
                 return Target("anchor", "#" + prefix.rstrip("-"))
-            key = anchor_key(parts.fragment)
-            if key in ids:
-                return Target("anchor", "#" + ids[key])
-            return Target("error", message=f"link '{href}': no heading '#{parts.fragment}' "
-                                           "in this article")
+            found = _find(anchor_key(parts.fragment), ids)
+            if found:
+                return Target("anchor", "#" + found)
+            return Target("error", message=f"link '{unquote(href)}': no heading "
+                                           f"'#{unquote(parts.fragment)}' in this article")
         target = f"{slug}-{anchor_key(parts.fragment)}" if parts.fragment else slug
         return Target("anchor", "#" + target, reference=target)
     if link_base:
