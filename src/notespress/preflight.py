@@ -108,13 +108,15 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
             elif kind in ("BlockReplacedBox", "InlineReplacedBox"):
                 findings += _check_image(box, ancestors, where, number, ctx, trim)
             elif kind == "LineBox" and not _in_margin(ancestors) and ancestors:
-                parent = ancestors[-1]
-                right = parent.content_box_x() + parent.width
-                used = max((c.position_x + c.margin_width() for c in box.children), default=0)
-                if used > right + 2:
+                parent = ancestors[-1]  # (a hanging indent sets text in its padding)
+                left = parent.padding_box_x()
+                right = left + parent.padding_width()
+                low, high = _extent(box)
+                over = max(high - right, left - low)
+                if over > 2:
                     findings.append(Finding(
                         "error", "overflow",
-                        f"a line overflows its column by {(used - right) * PT_PER_PX:.0f}pt "
+                        f"a line overflows its column by {over * PT_PER_PX:.0f}pt "
                         f"('{_text_of(box)[:40]}')", where, number))
             if kind in ("BlockBox", "BlockReplacedBox", "TableBox") and not _in_margin(
                     ancestors) and _is_leaf_block(box):
@@ -132,6 +134,29 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
             f"no font in fonts/ has '{char}' (U+{ord(char):04X} "
             f"{unicodedata.name(char, 'unnamed')}): it prints as an empty box", where, number))
     return findings
+
+
+ATOMS = ("TextBox", "InlineReplacedBox", "InlineBlockBox", "InlineFlexBox")
+
+
+def _extent(line: Any) -> tuple[float, float]:
+    """Where a line's text and atoms (pictures, inline blocks) really are, left and right.
+    Not its inline boxes': WeasyPrint 70 leaves some of those (a leader in a right-to-left
+    line) where the line would start, far from their content."""
+    low, high = float("inf"), float("-inf")
+    stack = list(line.children)
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ in ATOMS:
+            if type(box).__name__ == "TextBox" and not box.text.strip():
+                continue
+            low = min(low, box.position_x)
+            high = max(high, box.position_x + box.margin_width())
+        else:
+            stack.extend(getattr(box, "children", None) or ())
+    if low == float("inf"):
+        return line.position_x, line.position_x
+    return low, high
 
 
 def _inside(rect: tuple[float, ...], area: tuple[float, ...]) -> bool:
@@ -227,12 +252,33 @@ def _check_breaks(blocks: list[tuple[Any, tuple[Any, ...]]], content: tuple[floa
             is_title = "article-title" in (box.element.get("class") or "")
             gap = bottom - (box.position_y + box.margin_height())
             if not is_title and _continues(section, blocks[index + 1:]) is False and \
-                    gap >= 0:
+                    gap >= 0 and not _ends_its_section(box.element, ancestors):
                 findings.append(Finding(
                     "error", "lone-heading",
                     f"heading '{_text_of(box).strip()[:50]}' is alone at the foot of the "
                     "page or column, its text starts on the next", where, number))
     return findings
+
+
+def _ends_its_section(element: Any, ancestors: tuple[Any, ...]) -> bool:
+    """Whether nothing with text follows this heading in its article (or platform): a
+    heading that ends an article has no text to be kept with."""
+    section = next((a.element for a in reversed(ancestors)
+                    if getattr(a, "element", None) is not None and
+                    {"article", "platform"} & set((a.element.get("class") or "").split())),
+                   None)
+    if section is None or element is None:
+        return False
+    own = {id(node) for node in element.iter()}
+    seen = False
+    for node in section.iter():
+        if node is element:
+            seen = True
+        elif seen and id(node) not in own and (
+                (node.text or "").strip() or (node.tail or "").strip()
+                or node.tag in ("img", "svg")):
+            return False
+    return seen
 
 
 def _check_widows(fragments: list[tuple[Any, int, int, str | None]]) -> list[Finding]:
@@ -338,9 +384,50 @@ def _found(needle: str, haystack: str, shortest: int = 12) -> str | None:
     return None
 
 
+def _words(text: str) -> list[str]:
+    """The words of a text as the PDF's text can be compared with: compatibility forms
+    folded, lower case, without marks and joiners; direction marks and changes of script
+    (or between letters and digits) part words, as the PDF's text may not."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Mn" or char in "\u200c\u200d":
+            continue
+        kept.append(" " if category == "Cf" else char)
+    words = []
+    for word in re.findall(r"\w+", "".join(kept)):
+        words += [m.group() for m in re.finditer(r"\d+|[^\W\d]+", word)
+                  for m in [m] if m.group()]
+    return [w for part in words for w in _by_direction(part)]
+
+
+def _by_direction(word: str) -> list[str]:
+    parts: list[str] = []
+    previous = None
+    for char in word:
+        rtl = unicodedata.bidirectional(char) in ("R", "AL")
+        if parts and rtl == previous:
+            parts[-1] += char
+        else:
+            parts.append(char)
+        previous = rtl
+    return parts
+
+
+def _mixed(text: str) -> bool:
+    """Whether a paragraph holds right-to-left letters or digits: the PDF's text gives
+    such a line's words, but in no order to rely on (a Latin word that starts a Persian line
+    comes out at its end, a number may come out turned around, a line may be cut in two)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") or "\u06f0" <= c <= "\u06f9"
+               for c in text)
+
+
 def check_text(pdf: Path, sections: list[tuple[str, str, str]]) -> list[Finding]:
     """Every paragraph and footnote of every article and the platform is in the PDF's text."""
-    text = squash(pdf_text(pdf))
+    raw = pdf_text(pdf)
+    text = squash(raw)
+    words: set[str] | None = None
     findings: list[Finding] = []
     for _section_id, where, html in sections:
         parser = _Paragraphs()
@@ -349,7 +436,11 @@ def check_text(pdf: Path, sections: list[tuple[str, str, str]]) -> list[Finding]
             key = squash(paragraph)
             if len(key) < 3:
                 continue
-            lost = _found(key, text)
+            if _mixed(paragraph):  # every word must be there, in whatever order
+                words = set(_words(raw)) if words is None else words
+                lost = next((w for w in _words(paragraph) if w not in words), None)
+            else:
+                lost = _found(key, text)
             if lost is not None:
                 shown = paragraph.strip()[:60]
                 findings.append(Finding("error", "text-lost",
