@@ -68,6 +68,7 @@ def _parser(lang: str) -> MarkdownIt:
     md.linkify.set({"fuzzy_link": False})
     first_rule = md.block.ruler.__rules__[0].name
     md.block.ruler.before(first_rule, "nesting_guard", _nesting_guard)
+    md.core.ruler.after("block", "heading_ids_as_written", markup_links.ids_as_written)
     md.core.ruler.after("linkify", "addresses_as_typed", _addresses_as_typed)
     md.use(footnote_plugin)
     md.use(container_plugin, "pullquote", render=_render_pullquote)
@@ -269,9 +270,11 @@ def render_markdown(body: str, source: Source, medium: str = "print") -> Rendere
     job.ids = markup_links.assign_heading_ids(tokens, source.id_prefix)
     result.anchors = set(job.ids.values())
     tokens = job.blocks(tokens)
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token.type == "inline":
             token.children = job.inline(token.children or [], job.line_of(token), token)
+            if index and tokens[index - 1].type in ("paragraph_open", "heading_open"):
+                markup_bidi.set_direction(tokens[index - 1], token.children, job.rtl)
     tokens = job.figures(tokens)
     if medium == "print":
         tokens = _extract_footnotes(md, tokens, env)

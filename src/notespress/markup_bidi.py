@@ -80,6 +80,14 @@ def _classify(node: _Node) -> str:
     return node.kind
 
 
+def set_direction(block: Token, children: list[Token], rtl: bool) -> None:
+    """A paragraph or heading wholly in the other direction (an English byline in a Persian
+    article) is set in that direction: aligned and ordered as it reads."""
+    ours, other = ("R", "L") if rtl else ("L", "R")
+    if any(_has(t, other) for t in children) and not any(_has(t, ours) for t in children):
+        block.attrSet("dir", "ltr" if rtl else "rtl")
+
+
 def isolate(children: list[Token], rtl: bool) -> list[Token]:
     """The children of an inline token with each run of the other direction wrapped."""
     if not children:

@@ -24,7 +24,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 from markdown_it.token import Token
 
 LINK_MODES = ("notes", "inline", "hidden")
-_CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+# An id written after a heading: `## Title {#the-id}` (VitePress, Pandoc, kramdown) or
+# `## Title {/*the-id*/}` (MDX: react.dev and its translations).
+_CUSTOM_ID = re.compile(r"[ \t]*\{(?:#([^\s{}]+)|/\*\s*([^\s*]+)\s*\*/)\}[ \t]*$")
 _URL_LIKE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://\S+|www\.\S+|mailto:\S+)$")
 _BREAK_AFTER = re.compile(r"([/.\-?&=]+)")
 LONGEST_STRETCH = 22  # characters of an address without a break point
@@ -49,6 +51,19 @@ def anchor_key(fragment: str) -> str:
                                                                                    ""))
 
 
+def ids_as_written(state) -> None:
+    """A core rule, before the inline text is read: the id written after a heading is taken
+    out of its text, to be its id."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        if token.type == "heading_open" and tokens[index + 1].type == "inline":
+            inline = tokens[index + 1]
+            match = _CUSTOM_ID.search(inline.content)
+            if match:
+                inline.content = inline.content[:match.start()]
+                token.meta = {**(token.meta or {}), "id": match.group(1) or match.group(2)}
+
+
 def assign_heading_ids(tokens: list[Token], prefix: str) -> dict[str, str]:
     """Set an id on every heading; returns {anchor key: id}."""
     ids: dict[str, str] = {}
@@ -56,14 +71,8 @@ def assign_heading_ids(tokens: list[Token], prefix: str) -> dict[str, str]:
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or index + 1 >= len(tokens):
             continue
-        inline = tokens[index + 1]
-        children = inline.children or []
-        custom = None
-        if children and children[-1].type == "text":
-            match = _CUSTOM_ID.search(children[-1].content)
-            if match:
-                custom = match.group(1)
-                children[-1].content = children[-1].content[:match.start()]
+        children = tokens[index + 1].children or []
+        custom = (token.meta or {}).get("id")
         text = "".join(c.content for c in children
                        if c.type in ("text", "code_inline", "url_text"))
         base = anchor_key(custom) if custom else heading_slug(text)
@@ -139,7 +148,9 @@ def resolve(href: str, source_path: Path, folder: Path, ids: dict[str, str], pre
         return Target("anchor", "#" + target, reference=target)
     if link_base:
         return Target("external", urljoin(link_base, href))
-    if not path.is_relative_to(folder):
+    if parts.path.startswith("/"):
+        where = "is a path on a website"
+    elif not path.is_relative_to(folder):
         where = "leads out of the issue folder"
     elif path.is_file():
         where = "is a file of the issue folder"
