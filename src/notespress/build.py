@@ -422,6 +422,7 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
         check_qpdf,
         check_text,
         font_coverage,
+        markup_findings,
         section_paths,
     )
 
@@ -448,6 +449,7 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, rendered
             findings += check_fonts(path, kind)
             findings += check_qpdf(path, kind)
     findings += check_page_counts(outputs, rendered.pages)
+    findings += markup_findings(issue.warnings)
     order = {"error": 0, "warning": 1}
     return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
 

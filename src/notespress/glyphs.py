@@ -113,6 +113,16 @@ def describe(char: str) -> str:
 _TAGS = re.compile(r"<[^>]*>")
 
 
+def _spellings(char: str) -> list[str]:
+    """How a character may be written in Markdown: itself, or as an HTML entity."""
+    from html.entities import html5
+
+    point = ord(char)
+    return [char, f"&#{point};", f"&#x{point:x};", f"&#x{point:X};",
+            *(f"&{name}" for name, value in html5.items()
+              if value == char and name.endswith(";"))]
+
+
 def check_issue(issue: Any, font_dirs: tuple[Path, ...],
                 platform: Path | None = None) -> list[Problem]:
     """A warning for each character of an article (or of the platform) that no font has,
@@ -133,7 +143,9 @@ def check_issue(issue: Any, font_dirs: tuple[Path, ...],
         except (OSError, UnicodeDecodeError):
             lines = []
         for char in sorted(absent):
-            line = next((n for n, row in enumerate(lines, start=1) if char in row), None)
+            written = _spellings(char)
+            line = next((n for n, row in enumerate(lines, start=1)
+                         if any(w in row for w in written)), None)
             problems.append(Problem(path, f"no font in fonts/ has {describe(char)}: it prints "
                                           "as an empty box (add a font that has it to "
                                           "fonts/, or leave it out)", line,

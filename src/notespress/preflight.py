@@ -534,6 +534,19 @@ def font_coverage(font_dirs: tuple[Path, ...]) -> frozenset[int]:
     return coverage(font_dirs)
 
 
+def markup_findings(warnings: Any) -> list[Finding]:
+    """The warnings found while the articles were read (a picture with no description, an
+    HTML tag that is not set, a box of unknown kind...), with their file and line."""
+    findings = []
+    for problem in warnings:
+        if problem.severity != "warning" or problem.path is None:
+            continue
+        where = display_path(problem.path) + (f":{problem.line}" if problem.line else "")
+        message = f"{problem.key}: {problem.message}" if problem.key else problem.message
+        findings.append(Finding("warning", "content", message, where))
+    return findings
+
+
 def section_paths(issue: Any, platform_path: Path | None) -> dict[str, str]:
     sections = {a.slug: display_path(a.path) for a in issue.articles}
     if platform_path is not None:
