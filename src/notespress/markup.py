@@ -106,7 +106,10 @@ def _nesting_guard(state, start: int, end: int, silent: bool) -> bool:
     if silent or state.level < limits.MAX_NESTING:
         return False
     state.env.setdefault("notespress_too_deep", []).append(start)
-    state.line = end
+    line = start + 1  # skip what belongs at this depth; what follows is read as usual
+    while line < end and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+        line += 1
+    state.line = line
     return True
 
 
