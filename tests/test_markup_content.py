@@ -282,6 +282,7 @@ def test_a_picture_without_description_is_decorative_with_a_warning(tmp_path: Pa
 def test_broken_pictures_are_refused_with_their_line(tmp_path: Path) -> None:
     import io
 
+    import weasyprint  # noqa: F401 - (it lets Pillow read truncated files: not here)
     from PIL import Image
 
     data = io.BytesIO()
@@ -387,3 +388,12 @@ def test_web_medium_footnotes_are_end_notes_with_back_links(tmp_path: Path) -> N
     assert '<span class="footnote" id="art-fn1">The note.</span>' in printed.html
     with pytest.raises(ValueError):
         render_markdown(text, source, medium="tv")
+
+
+def test_links_to_files_and_scripts_are_refused_not_printed(tmp_path: Path) -> None:
+    result = render("[a](file:///etc/passwd) [b](javascript:alert(1)) [c](https://ok.example)\n",
+                    tmp_path)
+    assert [e.split(" is ")[0] for e in errors(result)] == [
+        "1: link 'file:///etc/passwd'", "1: link 'javascript:alert(1)'"]
+    assert "](" not in result.html and "passwd" not in result.html
+    assert "javascript" not in result.html and 'href="https://ok.example"' in result.html

@@ -66,6 +66,9 @@ def _parser(lang: str) -> MarkdownIt:
                                    "maxNesting": limits.MAX_NESTING + 10})
     md.enable(["replacements", "smartquotes", "table", "strikethrough", "linkify"])
     md.linkify.set({"fuzzy_link": False})
+    # every link is resolved (and refused) by markup_links, with a reason and a line:
+    # markdown-it's own check would print a refused link as its Markdown, brackets and all
+    md.validateLink = lambda url: True
     first_rule = md.block.ruler.__rules__[0].name
     md.block.ruler.before(first_rule, "nesting_guard", _nesting_guard)
     md.core.ruler.after("block", "heading_ids_as_written", markup_links.ids_as_written)

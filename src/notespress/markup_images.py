@@ -83,10 +83,12 @@ def _check_svg(path: Path, src: str, line: int) -> Checked:
 
 
 def _check_raster(path: Path, src: str, line: int, cache: Path | None) -> Checked:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     too_large = (f"image '{src}' is too large to print (over "
                  f"{limits.MAX_PICTURE_PIXELS // 1_000_000} million pixels): scale it down")
+    # WeasyPrint, once imported, lets Pillow load truncated files as if whole
+    truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -109,6 +111,8 @@ def _check_raster(path: Path, src: str, line: int, cache: Path | None) -> Checke
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return Checked(None, f"image '{src}' is a broken image ({_reason(exc)}): save it "
                              "again from the original")
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
     if not printable and copy is None:
         return Checked(None, f"image '{src}' is a {image_format} picture in mode {mode}, "
                              "which cannot be printed as it is: save it as an 8-bit PNG or "

@@ -127,6 +127,13 @@ def resolve(href: str, source_path: Path, folder: Path, ids: dict[str, str], pre
         return Target("error", message=f"link '{unquote(href)}': no heading '{key}' in this "
                                        "article (to link to another article, name its file: "
                                        f"other.md{unquote(href)})")
+    if parts.scheme.lower() == "file":
+        return Target("error", message=f"link '{href}' is a file on one computer: a PDF "
+                                       "cannot open it; write its address on the web")
+    if parts.scheme.lower() in ("javascript", "vbscript", "data"):
+        return Target("error", message=f"link '{href[:40]}' is a {parts.scheme} address, "
+                                       "which is never printed nor followed: write a web "
+                                       "address")
     if parts.scheme:
         return Target("external", href)
     if parts.netloc:  # //host/path
