@@ -285,7 +285,7 @@ def render_markdown(body: str, source: Source, medium: str = "print") -> Rendere
     if medium == "print":
         tokens = _extract_footnotes(md, tokens, env)
         if source.links == "notes" and job.notes.numbers:
-            title = markup_blocks._word(source.words, "links")
+            title = markup_blocks.word(source.words, "links")
             html = markup_links.notes_html(job.notes, title, source.id_prefix.rstrip("-"),
                                            lambda n: local_digits(n, source.lang))
             tokens.append(Token("html_block", "", 0, content=html))

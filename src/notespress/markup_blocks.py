@@ -70,7 +70,7 @@ def boxes(tokens: list[Token], words: Mapping[str, str], warn: Warn) -> list[Tok
                 warn(f"'::: {name}' is not a kind of box (known: {', '.join(KINDS)}); it is "
                      "set as a plain box", token.map[0] if token.map else None)
                 kind = ""
-            label = title.strip() or (_word(words, f"box_{kind}") if kind else "")
+            label = title.strip() or (word(words, f"box_{kind}") if kind else "")
             token.meta = {**(token.meta or {}), "kind": kind, "label": label}
         elif token.type == "blockquote_open" and _is_alert(tokens, index):
             _make_alert(tokens, index, words)
@@ -85,7 +85,7 @@ def boxes(tokens: list[Token], words: Mapping[str, str], warn: Warn) -> list[Tok
     return out
 
 
-def _word(words: Mapping[str, str], key: str) -> str:
+def word(words: Mapping[str, str], key: str) -> str:
     return words.get(key) or DEFAULT_WORDS.get(key, "")
 
 
@@ -104,7 +104,7 @@ def _make_alert(tokens: list[Token], index: int, words: Mapping[str, str]) -> No
     for token, kind_of in ((opening, "container_box_open"), (close, "container_box_close")):
         token.type = kind_of
         token.tag = "div"
-    opening.meta = {"kind": kind, "label": _word(words, f"box_{kind}")}
+    opening.meta = {"kind": kind, "label": word(words, f"box_{kind}")}
     children = inline.children or []
     if children and children[0].type == "text":
         children[0].content = _ALERT.sub("", children[0].content, count=1)
