@@ -310,12 +310,32 @@ def test_pictures_weasyprint_cannot_print_are_converted(tmp_path: Path) -> None:
         with Image.open(ref.path) as copy:
             assert copy.format == "PNG" and copy.mode in ("L", "RGB")
             assert copy.getextrema() != (0, 0)  # not solid black
-    assert len(list(cache.iterdir())) == 3
+    assert len(list(cache.glob("*.png"))) == 3
     again = render("![Deep.](deep.png)\n", tmp_path, cache=cache)
     assert again.images[0].path == result.images[0].path  # named by content, kept
     refused = render("![Deep.](deep.png)\n", tmp_path)  # no cache: refused, with a reason
     assert errors(refused) == ["1: image 'deep.png' is a PNG picture in mode I;16, which "
                                "cannot be printed as it is: save it as an 8-bit PNG or JPEG"]
+
+
+def test_pictures_are_decoded_once_and_again_when_changed(tmp_path: Path,
+                                                          monkeypatch) -> None:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.effect_noise((300, 200), 50).convert("RGB").save(data, "JPEG")
+    (tmp_path / "photo.jpg").write_bytes(data.getvalue())
+    cache = tmp_path / "cache"
+    assert not render("![A photo.](photo.jpg)\n", tmp_path, cache=cache).problems
+    with monkeypatch.context() as patch:
+        patch.setattr(Image, "open", lambda *a, **k: pytest.fail("decoded again"))
+        same = render("![A photo.](photo.jpg)\n", tmp_path, cache=cache)
+    assert not same.problems and same.images[0].width == 300
+    (tmp_path / "photo.jpg").write_bytes(data.getvalue()[:-4000])  # changed: cut short
+    assert errors(render("![A photo.](photo.jpg)\n", tmp_path, cache=cache))[0].startswith(
+        "1: image 'photo.jpg' is a broken image")
 
 
 def test_picture_pixels_are_limited_without_a_raw_warning(tmp_path: Path,

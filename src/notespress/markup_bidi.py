@@ -106,8 +106,10 @@ def isolate(children: list[Token], rtl: bool) -> list[Token]:
 def _has(token: Token, kind: str) -> bool:
     if token.type == "code_inline":
         return kind == "L"
+    if token.type not in (*TEXT, "html_inline") or (kind == "R" and token.content.isascii()):
+        return False
     text = _TAG.sub("", token.content) if token.type == "html_inline" else token.content
-    return token.type in (*TEXT, "html_inline") and any(_char_class(c) == kind for c in text)
+    return any(_char_class(c) == kind for c in text)
 
 
 def _units(nodes: list[_Node]) -> list[tuple[str, _Node, int]]:

@@ -2,9 +2,11 @@
 
 A picture is accepted when it is a file inside the issue folder (never fetched from the
 network), within the size limits (limits.py), and decodes whole (Pillow's ``load()``: a
-truncated JPEG is refused, not printed half blank). Pictures WeasyPrint cannot print as they
-are (16-bit and floating-point grey, TIFF, WebP, BMP, CMYK outside JPEG...) are converted once
-to a PNG kept in ``build/.cache/pictures/``, named by the hash of the original's content.
+truncated JPEG is refused, not printed half blank); what decoded is remembered by file size
+and time in ``build/.cache/pictures/decoded.json``, so that a picture is decoded once.
+Pictures WeasyPrint cannot print as they are (16-bit and floating-point grey, TIFF, WebP,
+BMP, CMYK outside JPEG...) are converted once to a PNG kept in ``build/.cache/pictures/``,
+named by the hash of the original's content.
 
 A picture with no description (alt text) gets its caption as the description; without one
 it is decorative: drawn as the background of an empty box, which WeasyPrint marks as an
@@ -14,9 +16,11 @@ artifact in the tagged PDF (it asks an ``<img>`` for a description it will not d
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -67,7 +71,55 @@ def check(src: str, base: Path, folder: Path, line: int, cache: Path | None) -> 
                              f"{limits.MAX_PICTURE_BYTES // 1_000_000} MB: scale it down")
     if path.suffix.lower() == ".svg":
         return _check_svg(path, src, line)
-    return _check_raster(path, src, line, cache)
+    known = _decoded(cache).get(str(path))
+    if known and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+        width, height, copy = known[2:]
+        printed = Path(copy) if copy else path
+        if not copy or printed.is_file():
+            return Checked(ImageRef(path=printed, line=line, width=width, height=height,
+                                    source=path if copy else None))
+    checked = _check_raster(path, src, line, cache)
+    if checked.ref is not None and cache is not None:
+        ref = checked.ref
+        _remember(cache, str(path), [stat.st_size, stat.st_mtime_ns, ref.width, ref.height,
+                                     str(ref.path) if ref.source else ""])
+    return checked
+
+
+DECODED = "decoded.json"  # in the pictures' cache: what decoded whole, as it was then
+
+
+def _decoded(cache: Path | None) -> dict[str, list]:
+    """The pictures already decoded whole (by file size and time): a build decodes only the
+    pictures that are new or changed."""
+    if cache is None:
+        return {}
+    try:
+        stat = (cache / DECODED).stat()
+    except OSError:
+        return {}
+    return _read_decoded(cache / DECODED, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _read_decoded(path: Path, size: int, mtime: int) -> dict[str, list]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remember(cache: Path, key: str, value: list) -> None:
+    data = dict(_decoded(cache))
+    data[key] = value
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".{DECODED}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        tmp.replace(cache / DECODED)
+    except OSError:  # a cache that cannot be written: the picture is decoded next time
+        pass
 
 
 def _check_svg(path: Path, src: str, line: int) -> Checked:
