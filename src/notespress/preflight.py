@@ -276,6 +276,8 @@ def _ends_its_section(element: Any, ancestors: tuple[Any, ...]) -> bool:
     if section is None or element is None:
         return False
     own = {id(node) for node in element.iter()}
+    own |= {id(node) for notes in section.iter() if "link-notes" in (notes.get("class") or "")
+            for node in notes.iter()}  # the list of the article's addresses is not its text
     seen = False
     for node in section.iter():
         if node is element:
