@@ -278,7 +278,7 @@ def render_markdown(body: str, source: Source, medium: str = "print") -> Rendere
     tokens = job.blocks(tokens)
     for index, token in enumerate(tokens):
         if token.type == "inline":
-            token.children = job.inline(token.children or [], job.line_of(token), token)
+            token.children = job.inline(token.children or [], job.line_of(token))
             if index and tokens[index - 1].type in ("paragraph_open", "heading_open"):
                 markup_bidi.set_direction(tokens[index - 1], token.children, job.rtl)
     tokens = job.figures(tokens)
@@ -369,8 +369,9 @@ class _Job:
 
     # -- inline runs
 
-    def inline(self, children: list[Token], first: int, owner: Token | None = None
-               ) -> list[Token]:
+    def inline(self, children: list[Token], first: int) -> list[Token]:
+        """The children of one inline token (a paragraph, a heading, a cell, a footnote, a
+        caption), through every inline pass; `first` is the line it starts on."""
         children = markup_blocks.tasks(children)
         lines = _child_lines(children, first)
         children = markup_html.inline(children, lines, self._removed)
