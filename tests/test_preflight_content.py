@@ -70,3 +70,28 @@ def test_text_lost_in_persian_is_still_found(tmp_path: Path) -> None:
     report = check(root, "1")
     lost = [f for f in report["findings"] if f["rule"] == "text-lost"]
     assert lost and "useState" in lost[0]["message"], report["findings"]
+
+
+WIDE_TABLE = "\n".join([
+    "| Crate | Version | Downloads | Licence | Repository | Status | Notes |",
+    "|-------|---------|-----------|---------|------------|--------|-------|",
+    "| `serde_json::value::RawValue` | 1.0.140 | 512,000,000 | MIT OR Apache-2.0 "
+    "| https://github.com/serde-rs/json/tree/master/src/value | stable "
+    "| `#[serde(untagged)]` |",
+    "| Donaudampfschifffahrtsgesellschaftskapitän | 0.1 | 3 | GPL "
+    "| https://example.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | beta | ok |", ""])
+
+
+def test_a_wide_table_spans_the_columns_and_one_that_overflows_is_found(
+        tmp_path: Path) -> None:
+    root = copy_workspace(FIXTURES / "mini", tmp_path / "ws")
+    text = "Workers talked about the line speed and the heat, and what to do next week."
+    write(root / "issues" / "issue-3" / "03-table.md", "A wide table",
+          WIDE_TABLE + "\n" + "\n\n".join([text] * 40))
+    (root / "issues" / "issue-3" / "issue.yaml").write_text(
+        "number: 3\ndate: 2026-05-01\ntitle: Tables\narticles:\n  - 03-table.md\n")
+    assert errors(check(root, "3")) == []
+    (root / "layouts").mkdir()
+    (root / "layouts" / "custom.css").write_text(".table-wide { column-span: none; }\n")
+    found = errors(check(root, "3"))
+    assert found and found[0].startswith("overflow: a table is wider than its column by"), found

@@ -77,7 +77,8 @@ def _parser(lang: str) -> MarkdownIt:
     md.use(container_plugin, "pullquote", render=_render_pullquote)
     markup_blocks.use(md)
     markup_code.use(md)
-    for name, rule in (("footnote_ref", _render_footnote_ref), ("url_text", _render_url_text),
+    for name, rule in (("table_open", _render_table), ("table_close", _render_table),
+                       ("footnote_ref", _render_footnote_ref), ("url_text", _render_url_text),
                        ("image", _render_image), ("footnote_block_open", _web_notes_open),
                        ("footnote_block_close", _web_notes_close),
                        ("footnote_open", _web_note_open), ("footnote_close", _web_note_close),
@@ -146,6 +147,44 @@ def _french_spacing(state) -> None:
 
 def _render_pullquote(self, tokens, idx, options, env) -> str:
     return '<aside class="pullquote">\n' if tokens[idx].nesting == 1 else "</aside>\n"
+
+
+def _render_table(self, tokens, idx, options, env) -> str:
+    """A table; a wide one in a box the layouts let span the columns (`table-wide`)."""
+    token = tokens[idx]
+    wide = (token.meta or {}).get("wide")
+    if token.nesting == 1:
+        return ('<div class="table-wide">' if wide else "") + "<table>\n"
+    return "</table>\n" + ("</div>\n" if wide else "")
+
+
+WIDE_TABLE_WORDS = 45  # characters: the longest word of each column, added up (see below)
+
+
+def _mark_wide_tables(tokens: list[Token]) -> None:
+    """Flag the tables that cannot fit one column of a two-column page: the longest word of
+    each column (at most 30 characters: longer ones break, addresses and code first), added
+    up, is past what a column holds in a table's type."""
+    for index, token in enumerate(tokens):
+        if token.type != "table_open":
+            continue
+        longest: dict[int, int] = {}
+        column = 0
+        for inner in tokens[index + 1:]:
+            if inner.type == "table_close" and inner.level == token.level:
+                break
+            if inner.type == "tr_open":
+                column = 0
+            elif inner.type == "inline":
+                words = _plain_text(inner.children or []).split() or [""]
+                longest[column] = max(longest.get(column, 0),
+                                      min(max(len(w) for w in words), 30))
+                column += 1
+        if sum(longest.values()) > WIDE_TABLE_WORDS:
+            token.meta = {**(token.meta or {}), "wide": True}
+            closing = next(t for t in tokens[index + 1:]
+                           if t.type == "table_close" and t.level == token.level)
+            closing.meta = {**(closing.meta or {}), "wide": True}
 
 
 def _render_url_text(self, tokens, idx, options, env) -> str:
@@ -282,6 +321,7 @@ def render_markdown(body: str, source: Source, medium: str = "print") -> Rendere
             if index and tokens[index - 1].type in ("paragraph_open", "heading_open"):
                 markup_bidi.set_direction(tokens[index - 1], token.children, job.rtl)
     tokens = job.figures(tokens)
+    _mark_wide_tables(tokens)
     if medium == "print":
         tokens = _extract_footnotes(md, tokens, env)
         if source.links == "notes" and job.notes.numbers:

@@ -107,6 +107,18 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
                         "than 1/4 in to the trim)", where, number))
             elif kind in ("BlockReplacedBox", "InlineReplacedBox"):
                 findings += _check_image(box, ancestors, where, number, ctx, trim)
+            elif kind == "TableBox" and not _in_margin(ancestors):
+                container = next((a for a in reversed(ancestors)
+                                  if type(a).__name__ == "BlockBox"
+                                  and not getattr(a, "is_table_wrapper", False)), None)
+                if container is not None:
+                    right = container.content_box_x() + container.width
+                    over = box.position_x + box.margin_width() - right
+                    if over > OVERFLOW_TOLERANCE:
+                        findings.append(Finding(
+                            "error", "overflow", f"a table is wider than its column by "
+                            f"{over * PT_PER_PX:.0f}pt: it prints over what is beside it",
+                            where, number))
             elif kind == "LineBox" and not _in_margin(ancestors) and ancestors:
                 parent = ancestors[-1]  # (a hanging indent sets text in its padding)
                 left = parent.padding_box_x()
