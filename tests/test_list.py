@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,11 @@ def test_the_article_table_reads_pages_from_the_pdf(tmp_path: Path) -> None:
     root = copy_workspace(FIXTURES / "langs", tmp_path / "langs")
     result = build(root, "issue-2")
     rows = article_table(root / "issues/issue-2", result.output("screen").path, result.pad)
-    assert [r.pages for r in rows] == [(i, i) for i in range(1, 6)]
+    ranges = [r.pages for r in rows]  # each article from its first page to its last, in order
+    assert len(ranges) == 5 and ranges[0][0] == 1
+    assert all(first <= last for first, last in ranges)
+    assert all(later[0] in (earlier[1], earlier[1] + 1)
+               for earlier, later in itertools.pairwise(ranges))
     assert rows[0].title == "اعتصاب در انبار" and rows[0].words > 40
     table = format_article_table(rows)
     assert "\u2068اعتصاب در انبار" in table  # isolated, for terminals that reorder

@@ -185,12 +185,13 @@ def test_screen_edition_has_live_links_print_has_none(built) -> None:
     assert uri_links(printed) == 0
 
 
-def test_raw_html_is_shown_as_text_not_rendered(mini_built) -> None:
+def test_raw_html_is_sanitized_never_printed_as_markup(mini_built) -> None:
     _root, result = mini_built
     html = next(o for o in result.outputs if o.kind == "html").path.read_text()
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    pdf = Pdf(next(o for o in result.outputs if o.kind == "print").path)
-    assert "<b>bold</b>" in " ".join(pdf.pages)
+    assert "<script>" not in html and "alert(1)" not in html and "<b>bold</b>" in html
+    text = " ".join(Pdf(next(o for o in result.outputs if o.kind == "print").path).pages)
+    assert "such as bold and is set" in text
+    assert "<b>" not in text and "alert" not in text
 
 
 def test_smart_punctuation(mini_built) -> None:

@@ -95,7 +95,7 @@ def test_headings_get_unique_ids_that_no_note_takes(tmp_path: Path) -> None:
     html = web("## Lessons\n\ntext[^1]\n\n## Lessons\n\n## Notes\n\n## Note 1\n\n"
                "## درس‌ها\n\n[^1]: a note\n", tmp_path)
     ids = re.findall(r'<h2 id="([^"]+)"', html)
-    assert ids == ["lessons", "lessons-2", "notes-2", "note-1-2", "درس-ها"]
+    assert ids == ["lessons", "lessons-2", "notes-2", "note-1-2", "درسها"]
     assert len(set(re.findall(r'id="([^"]+)"', html))) == len(re.findall(r'id="', html))
 
 
@@ -103,7 +103,8 @@ def test_tables_scroll_in_a_labelled_frame_and_code_is_kept(tmp_path: Path) -> N
     html = web("| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nx = '<b>'\n```\n", tmp_path)
     assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Table">' in html
     assert html.index("</table>") < html.index("</div>")
-    assert '<pre><code class="language-python">x = \'&lt;b&gt;\'' in html
+    assert ('<pre class="code" dir="ltr" data-lang="python"><code><span class="line">'
+            'x = \'&lt;b&gt;\'') in html
 
 
 def test_links_are_pointed_at_the_site_or_made_plain_text(tmp_path: Path) -> None:
@@ -230,7 +231,7 @@ def test_pages_say_what_they_are(mini_site) -> None:
     # links relative to the page
     assert 'href="../../assets/site.css"' in page and 'href="../../index.html"' in page
     assert 'rel="next" href="02-second.html"' in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
+    assert "<script" not in page and "alert(1)" not in page  # sanitized, as on paper
     index = (site / "index.html").read_text()
     assert f'<link rel="canonical" href="{SITE_URL}">' in index
     assert 'href="issues/issue-3/01-first.html">The first article</a>' in index

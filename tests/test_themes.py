@@ -75,7 +75,8 @@ def test_copy_records_the_default_and_build_warns_when_it_changes(mini: Path,
     mine.write_text(mine.read_text().replace("article-head", "article-head ours"))
     listing = runner.invoke(app, ["layouts", "-w", str(mini)])
     assert "article.html" in listing.output and "changed by this publication" in listing.output
-    assert build(mini, "3", editions=("screen",)).warnings == ()
+    assert not any("default layout changed" in str(w)
+                   for w in build(mini, "3", editions=("screen",)).warnings)
     # the default changes (a newer notespress): the build says so, and diff shows how
     monkeypatch.setattr(themes, "_copies", lambda root: {"article.html": "0" * 64})
     result = build(mini, "3", editions=("screen",), force=True)

@@ -187,9 +187,10 @@ def load_platform(pub: Publication, lang: str) -> Platform | None:
     if text.startswith("---\n"):
         doc = split_front_matter(text, path)
         text, first_line = doc.body, doc.body_line
-    rendered = render_markdown(text, Source(path=path, first_line=first_line,
-                                            folder=pub.root, lang=code,
-                                            id_prefix="platform-"))
+    rendered = render_markdown(text, Source(
+        path=path, first_line=first_line, folder=pub.root, lang=code, id_prefix="platform-",
+        links=pub.production.links, link_base=pub.production.link_base,
+        words=load_strings(pub.root, code), cache=pub.root / "build" / ".cache" / "pictures"))
     errors = [p for p in rendered.problems if p.severity == "error"]
     if errors:
         raise NotespressError(errors)

@@ -176,6 +176,9 @@ def read(root: Path, folder: Path) -> tuple[Publication, Issue]:
         problems += exc.problems
     if any(p.is_error for p in problems):
         raise NotespressError(problems)
+    from .glyphs import check_issue  # a character no font has, with its article and line
+
+    problems += check_issue(issue, font_dirs(root), pub.platform_for(issue.lang))
     return pub, replace(issue, warnings=(*problems, *issue.warnings))
 
 

@@ -62,6 +62,8 @@ class Article:
     images: tuple[ImageRef, ...] = ()
     block_ends: tuple[int, ...] = ()  # where each top-level block ends in `html`
     words: int = 0
+    anchors: frozenset[str] = frozenset()  # the ids of its headings
+    references: tuple[tuple[str, int, str], ...] = ()  # links to other articles (markup.py)
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
     slugs: set[str] = set()
     for path in files:
         try:
-            article, found = _load_article(pub.root, path, folder, lang, slugs)
+            article, found = _load_article(pub.root, path, folder, lang, slugs, production)
         except NotespressError as exc:
             problems.extend(exc.problems)
             continue
@@ -218,6 +220,7 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
     if not files and not problems.errors:
         problems.add(folder, "the issue has no articles (*.md files); add one with "
                              "'notespress new article \"Title\"'")
+    problems.extend(_check_references(articles))
     problems.raise_if_any()
     return Issue(folder=folder, name=folder.name, number=values.get("number", 0),
                  date=values.get("date", dt.date(1970, 1, 1)), title=values.get("title", ""),
@@ -260,8 +263,19 @@ def _article_files(root: Path, folder: Path, meta: YamlDoc, text: str,
     return files
 
 
+def _check_references(articles: list[Article]) -> list[Problem]:
+    """Links from one article to another must find their article and heading."""
+    from .markup import Rendered, check_references
+
+    documents = [(a.path, Rendered(html="", anchors=set(a.anchors),
+                                   references=list(a.references))) for a in articles]
+    return check_references(documents, {a.slug for a in articles})
+
+
 def _load_article(root: Path, path: Path, folder: Path, issue_lang: str,
-                  slugs: set[str]) -> tuple[Article | None, list[Problem]]:
+                  slugs: set[str], production: Production
+                  ) -> tuple[Article | None, list[Problem]]:
+    from .assemble import load_strings
     from .markup import Source, render_markdown, typeset_plain
 
     doc = split_front_matter(read_text(path, folder, what="article"), path)
@@ -282,14 +296,16 @@ def _load_article(root: Path, path: Path, folder: Path, issue_lang: str,
     while slug in slugs:
         slug += "-x"
     slugs.add(slug)
-    rendered = render_markdown(doc.body, Source(path=path, first_line=doc.body_line,
-                                                folder=folder, lang=lang,
-                                                id_prefix=f"{slug}-"))
+    rendered = render_markdown(doc.body, Source(
+        path=path, first_line=doc.body_line, folder=folder, lang=lang, id_prefix=f"{slug}-",
+        links=production.links, link_base=production.link_base,
+        words=load_strings(root, lang), cache=root / "build" / ".cache" / "pictures"))
     found = problems.items + rendered.problems
     if problems.errors:
         return None, found
     article = Article(path=path, slug=slug, title=title, lang=lang, html=rendered.html,
                       images=tuple(rendered.images), block_ends=rendered.block_ends,
-                      words=len(doc.body.split()), **fields)
+                      words=len(doc.body.split()), anchors=frozenset(rendered.anchors),
+                      references=tuple(rendered.references), **fields)
     return article, found
 

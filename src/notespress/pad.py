@@ -70,7 +70,7 @@ def _lay_out_around(pub: Publication, issue: Issue, laid_out: LaidOut, guess: in
     # the first layout: same text in the same places.
     on_cover = _lead_blocks_on_first_page(laid_out, issue)
     _, cover = lay_out(pub, issue, pad, Part("cover", toc_pages=toc,
-                                             lead_blocks=on_cover + 1 if on_cover else None))
+                                             lead_blocks=_blocks_past(issue, on_cover)))
     first_page = cover.document.pages[0]
     if (set(first_page.anchors) != set(pages[0].anchors)
             or _page_signature(first_page) != _page_signature(pages[0])):
@@ -80,6 +80,19 @@ def _lay_out_around(pub: Publication, issue: Issue, laid_out: LaidOut, guess: in
     read = tuple(dict.fromkeys(laid_out.read + cover.read + back.read))
     return assemble(pub, issue, pad=pad), LaidOut(document=document, problems=problems,
                                                   read=read)
+
+
+def _blocks_past(issue: Issue, on_cover: int | None) -> int | None:
+    """How many of the lead article's blocks to lay out so that the cover page breaks where
+    it did: those on it, and the next one; and if that is a heading (kept with what follows
+    it), the blocks up to the first that is not."""
+    if not on_cover:
+        return None
+    html, ends = issue.articles[0].html, issue.articles[0].block_ends
+    count = on_cover + 1
+    while count < len(ends) and html[ends[count - 2]:ends[count - 1]].lstrip().startswith("<h"):
+        count += 1
+    return count
 
 
 def _classes(box: Any) -> list[str]:

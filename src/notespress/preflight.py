@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .compat import CSS_PX_PER_IN, page_box, walk_boxes
 from .errors import display_path
+from .glyphs import coverage, needs_glyph
 
 if TYPE_CHECKING:
     from .config import Publication
@@ -80,6 +81,7 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, laid_out
             findings += check_fonts(path, kind)
             findings += check_qpdf(path, kind)
     findings += check_page_counts(outputs, laid_out.pages)
+    findings += markup_findings(issue.warnings)
     order = {"error": 0, "warning": 1}
     return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
 
@@ -130,8 +132,7 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
             where = ctx.sections.get(section or "", None)
             if kind == "TextBox":
                 for char in set(box.text):
-                    if ord(char) > 32 and ord(char) not in ctx.fonts and not (
-                            unicodedata.category(char).startswith(("Z", "C"))):
+                    if ord(char) not in ctx.fonts and needs_glyph(char):
                         missing.setdefault(char, (where, number))
                 if not _inside((box.position_x, box.position_y,
                                 box.position_x + box.width, box.position_y + box.height),
@@ -142,14 +143,28 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
                         "than 1/4 in to the trim)", where, number))
             elif kind in ("BlockReplacedBox", "InlineReplacedBox"):
                 findings += _check_image(box, ancestors, where, number, ctx, trim)
+            elif kind == "TableBox" and not _in_margin(ancestors):
+                container = next((a for a in reversed(ancestors)
+                                  if type(a).__name__ == "BlockBox"
+                                  and not getattr(a, "is_table_wrapper", False)), None)
+                if container is not None:
+                    right = container.content_box_x() + container.width
+                    over = box.position_x + box.margin_width() - right
+                    if over > OVERFLOW_TOLERANCE:
+                        findings.append(Finding(
+                            "error", "overflow", f"a table is wider than its column by "
+                            f"{over * PT_PER_PX:.0f}pt: it prints over what is beside it",
+                            where, number))
             elif kind == "LineBox" and not _in_margin(ancestors) and ancestors:
-                parent = ancestors[-1]
-                right = parent.content_box_x() + parent.width
-                used = max((c.position_x + c.margin_width() for c in box.children), default=0)
-                if used > right + 2:
+                parent = ancestors[-1]  # (a hanging indent sets text in its padding)
+                left = parent.padding_box_x()
+                right = left + parent.padding_width()
+                low, high = _extent(box)
+                over = max(high - right, left - low)
+                if over > OVERFLOW_TOLERANCE:
                     findings.append(Finding(
                         "error", "overflow",
-                        f"a line overflows its column by {(used - right) * PT_PER_PX:.0f}pt "
+                        f"a line overflows its column by {over * PT_PER_PX:.0f}pt "
                         f"('{_text_of(box)[:40]}')", where, number))
             if kind in ("BlockBox", "BlockReplacedBox", "TableBox") and not _in_margin(
                     ancestors) and _is_leaf_block(box):
@@ -167,6 +182,35 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
             f"no font in fonts/ has '{char}' (U+{ord(char):04X} "
             f"{unicodedata.name(char, 'unnamed')}): it prints as an empty box", where, number))
     return findings
+
+
+OVERFLOW_TOLERANCE = 4  # px (3pt): less is no ink past the column, only a space or rounding
+ATOMS = ("TextBox", "InlineReplacedBox", "InlineBlockBox", "InlineFlexBox")
+
+
+def _extent(line: Any) -> tuple[float, float]:
+    """Where a line's text and atoms (pictures, inline blocks) really are, left and right.
+    Not its inline boxes': WeasyPrint 70 leaves some of those (a leader in a right-to-left
+    line) where the line would start, far from their content."""
+    low, high = float("inf"), float("-inf")
+    stack = list(line.children)
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ in ATOMS:
+            right = box.position_x + box.margin_width()
+            if type(box).__name__ == "TextBox":
+                if not box.text.strip():
+                    continue
+                # spaces kept at the end of a line of code hang: no ink there
+                trailing = len(box.text) - len(box.text.rstrip(" "))
+                right -= trailing * box.style["font_size"] * 0.6
+            low = min(low, box.position_x)
+            high = max(high, right)
+        else:
+            stack.extend(getattr(box, "children", None) or ())
+    if low == float("inf"):
+        return line.position_x, line.position_x
+    return low, high
 
 
 def _inside(rect: tuple[float, ...], area: tuple[float, ...]) -> bool:
@@ -262,12 +306,35 @@ def _check_breaks(blocks: list[tuple[Any, tuple[Any, ...]]], content: tuple[floa
             is_title = "article-title" in (box.element.get("class") or "")
             gap = bottom - (box.position_y + box.margin_height())
             if not is_title and _continues(section, blocks[index + 1:]) is False and \
-                    gap >= 0:
+                    gap >= 0 and not _ends_its_section(box.element, ancestors):
                 findings.append(Finding(
                     "error", "lone-heading",
                     f"heading '{_text_of(box).strip()[:50]}' is alone at the foot of the "
                     "page or column, its text starts on the next", where, number))
     return findings
+
+
+def _ends_its_section(element: Any, ancestors: tuple[Any, ...]) -> bool:
+    """Whether nothing with text follows this heading in its article (or platform): a
+    heading that ends an article has no text to be kept with."""
+    section = next((a.element for a in reversed(ancestors)
+                    if getattr(a, "element", None) is not None and
+                    {"article", "platform"} & set((a.element.get("class") or "").split())),
+                   None)
+    if section is None or element is None:
+        return False
+    own = {id(node) for node in element.iter()}
+    own |= {id(node) for notes in section.iter() if "link-notes" in (notes.get("class") or "")
+            for node in notes.iter()}  # the list of the article's addresses is not its text
+    seen = False
+    for node in section.iter():
+        if node is element:
+            seen = True
+        elif seen and id(node) not in own and (
+                (node.text or "").strip() or (node.tail or "").strip()
+                or node.tag in ("img", "svg")):
+            return False
+    return seen
 
 
 def _check_widows(fragments: list[tuple[Any, int, int, str | None]]) -> list[Finding]:
@@ -321,6 +388,8 @@ class _Paragraphs(HTMLParser):
         self._note: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "span" and ("class", "link-call") in attrs:
+            self.handle_data(" ")  # a number of its own, not the end of a word
         if tag == "span" and ("class", "footnote") in attrs:
             self._note_depth = 1
             self._note = []
@@ -373,9 +442,49 @@ def _found(needle: str, haystack: str, shortest: int = 12) -> str | None:
     return None
 
 
+def _words(text: str) -> list[str]:
+    """The words of a text as the PDF's text can be compared with: compatibility forms
+    folded, lower case, without marks and joiners; direction marks and changes of script
+    (or between letters and digits) part words, as the PDF's text may not."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Mn" or char in "\u200c\u200d":
+            continue
+        kept.append(" " if category == "Cf" else char)
+    words = []
+    for word in re.findall(r"\w+", "".join(kept)):
+        words += [m.group() for m in re.finditer(r"\d+|[^\W\d]+", word)
+                  for m in [m] if m.group()]
+    return [w for part in words for w in _by_direction(part)]
+
+
+def _by_direction(word: str) -> list[str]:
+    parts: list[str] = []
+    previous = None
+    for char in word:
+        rtl = unicodedata.bidirectional(char) in ("R", "AL")
+        if parts and rtl == previous:
+            parts[-1] += char
+        else:
+            parts.append(char)
+        previous = rtl
+    return parts
+
+
+def _mixed(text: str) -> bool:
+    """Whether a paragraph holds right-to-left letters or digits: the PDF's text gives
+    such a line's words, but in no order to rely on (a Latin word that starts a Persian line
+    comes out at its end, a number may come out turned around, a line may be cut in two)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") or "\u06f0" <= c <= "\u06f9"
+               for c in text)
+
+
 def check_text(pdf: Path, sections: list[tuple[str, str, str]]) -> list[Finding]:
     """Every paragraph and footnote of every article and the platform is in the PDF's text."""
     text = squash(pdf_text(pdf))
+    words: str | None = None
     findings: list[Finding] = []
     for _section_id, where, html in sections:
         parser = _Paragraphs()
@@ -384,7 +493,12 @@ def check_text(pdf: Path, sections: list[tuple[str, str, str]]) -> list[Finding]
             key = squash(paragraph)
             if len(key) < 3:
                 continue
-            lost = _found(key, text)
+            if _mixed(paragraph):  # every word must be there, in whatever order
+                if words is None:  # (the letters of a lam-alef may come out apart)
+                    words = "".join(_words(pdf_text(pdf, raw=False)))
+                lost = next((w for w in _words(paragraph) if w not in words), None)
+            else:
+                lost = _found(key, text)
             if lost is not None:
                 shown = paragraph.strip()[:60]
                 findings.append(Finding("error", "text-lost",
@@ -393,12 +507,16 @@ def check_text(pdf: Path, sections: list[tuple[str, str, str]]) -> list[Finding]
     return findings
 
 
-def pdf_text(pdf: Path) -> str:
+def pdf_text(pdf: Path, raw: bool = True) -> str:
     """The PDF's text, by poppler's pdftotext where it is installed (it copes with fonts
-    whose encoding pypdf misreads), else by pypdf."""
+    whose encoding pypdf misreads), else by pypdf. `raw`: in the order it was written, which
+    is the order of the layout (read by position, the words of a loose justified line, a
+    digest's list of links, come apart into columns that are not there); else by position,
+    which puts right-to-left words together again (written in pieces, in no order)."""
     tool = shutil.which("pdftotext")
     if tool:
-        done = subprocess.run([tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True)
+        done = subprocess.run([tool, *(["-raw"] if raw else []), "-enc", "UTF-8", str(pdf),
+                               "-"], capture_output=True)
         if done.returncode == 0:
             return done.stdout.decode("utf-8", "replace")
     from pypdf import PdfReader
@@ -463,15 +581,20 @@ def check_page_counts(outputs: dict[str, Path], print_pages: int) -> list[Findin
 
 
 def font_coverage(font_dirs: tuple[Path, ...]) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    return coverage(font_dirs)
 
-    points: set[int] = set()
-    for folder in font_dirs:
-        for path in folder.rglob("*"):
-            if path.suffix.lower() in (".ttf", ".otf"):
-                cmap = TTFont(path, lazy=True).getBestCmap() or {}
-                points.update(cmap)
-    return frozenset(points)
+
+def markup_findings(warnings: Any) -> list[Finding]:
+    """The warnings found while the articles were read (a picture with no description, an
+    HTML tag that is not set, a box of unknown kind...), with their file and line."""
+    findings = []
+    for problem in warnings:
+        if problem.severity != "warning" or problem.path is None:
+            continue
+        where = display_path(problem.path) + (f":{problem.line}" if problem.line else "")
+        message = f"{problem.key}: {problem.message}" if problem.key else problem.message
+        findings.append(Finding("warning", "content", message, where))
+    return findings
 
 
 def section_paths(issue: Any, platform_path: Path | None) -> dict[str, str]:

@@ -187,7 +187,7 @@ class Previewer:
                 layout, how, provisional, redraw = self._lay_out(pub, issue, changes, whole)
                 changed = self._pictures(layout, redraw)
             except NotespressError as exc:
-                return self._publish(errors=tuple(str(p) for p in exc.problems),
+                return self._publish(errors=tuple(str(p) for p in exc.problems if p.is_error),
                                      started=started)
             except Exception as exc:  # a bug: shown, and the preview goes on
                 return self._publish(errors=(f"internal error: {type(exc).__name__}: {exc}",),

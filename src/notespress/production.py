@@ -15,6 +15,7 @@ from .sources import YamlDoc
 EDITIONS = ("print", "screen", "booklet", "grayscale")
 DEFAULT_EDITIONS = ("print", "screen", "booklet")
 PADDING = ("subscribe", "notes", "blank")
+LINKS = ("notes", "inline", "hidden")
 MAILER = ("none", "half", "tri")
 MM = s.TO_POINTS["mm"]
 
@@ -53,6 +54,8 @@ class Production:
     article_start: str = "any"  # or "right": every article opens on a right-hand page
     screen_dpi: float = 150.0
     jpeg_quality: int = 80
+    links: str = "notes"  # how external links print: notes, inline or hidden
+    link_base: str = ""  # the website that relative and root-relative links belong to
 
     def bleed_points(self, page_size: str) -> float:
         if self.bleed is not None:
@@ -78,6 +81,10 @@ FIELDS = (
             help="a self-mailer back page: half or tri fold"),
     s.Field("screen_dpi", s.number(50, 600), help="picture resolution in the screen edition"),
     s.Field("jpeg_quality", s.integer(30, 100), help="JPEG quality in the screen edition"),
+    s.Field("links", s.choice(*LINKS), help="how the addresses of links print: numbered notes "
+            "at the end of the article, inline after the link, or hidden"),
+    s.Field("link_base", s.url(), help="the website that relative and root-relative links "
+            "belong to, e.g. https://example.org/docs/"),
 )
 KEYS = tuple(f.key for f in FIELDS)
 SCHEMA = s.Schema(FIELDS)

@@ -53,6 +53,11 @@ class LaidOut:
         return len(self.document.pages)
 
 
+# After the faces a rule asks for, and before any other font: the shipped monochrome
+# fallbacks for symbols and emoji (fonts/noto-sans-symbols, fonts/noto-emoji), in this order.
+FALLBACK_FAMILIES = ("Noto Sans Symbols2", "Noto Sans Symbols", "Noto Emoji")
+
+
 def fontconfig_file(font_dirs: tuple[Path, ...], rejected: tuple[Path, ...] = ()) -> Path:
     """A fontconfig configuration that knows only the given font folders (but the `rejected`
     files), with a cache of its own for each state of their files: fontconfig looks again at
@@ -79,8 +84,11 @@ def fontconfig_file(font_dirs: tuple[Path, ...], rejected: tuple[Path, ...] = ()
     reject = "".join(f"    <glob>{_xml(str(p))}</glob>\n" for p in rejected)
     if reject:
         reject = f"  <selectfont>\n   <rejectfont>\n{reject}   </rejectfont>\n  </selectfont>\n"
+    fallbacks = "".join(f"<string>{_xml(f)}</string>" for f in FALLBACK_FAMILIES)
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-            f"{dirs}{reject}  <cachedir>{_xml(str(cache))}</cachedir>\n</fontconfig>\n")
+            f"{dirs}{reject}  <cachedir>{_xml(str(cache))}</cachedir>\n"
+            '  <match target="pattern"><edit name="family" mode="append_last">'
+            f"{fallbacks}</edit></match>\n</fontconfig>\n")
     if not conf.is_file() or conf.read_text() != text:
         atomic_write(conf, text)
     return conf
@@ -132,13 +140,17 @@ def capture_weasyprint_log() -> Iterator[_Capture]:
 FATAL_HINTS = ("Failed to load", "fetch", "disallowed", "not allowed", "Error")
 
 
+# Said better before layout: a character no font has, with its article and line (glyphs.py)
+REPORTED_BEFORE = (".notdef glyph rendered",)
+
+
 def problems_from_log(records: list[logging.LogRecord]) -> list[Problem]:
     """WeasyPrint's log records as Problems (each message once; a failure to load is an error)."""
     problems: list[Problem] = []
     seen: set[str] = set()
     for record in records:
         message = record.getMessage().strip().replace("\n", " ")
-        if message in seen:
+        if message in seen or message.startswith(REPORTED_BEFORE):
             continue
         seen.add(message)
         fatal = record.levelno >= logging.ERROR or any(h in message for h in FATAL_HINTS)

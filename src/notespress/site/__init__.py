@@ -160,7 +160,7 @@ def make_issue(site: Site, issue: Issue, pdfs: list[adapters.Pdf]
         words = site.strings(article.lang)
         path = paths[article.path.resolve()]
         html = adapters.web_article_html(article, issue.folder, {
-            "notes": words["notes"], "back": words["site_back_to_text"],
+            **words, "notes": words["notes"], "back": words["site_back_to_text"],
             "table": words["site_table"]})
         placed = content.place(html, page=path, base=base, source=article.path,
                                folder=issue.folder, pages=paths, cache=site.cache,

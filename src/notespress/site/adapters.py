@@ -229,112 +229,34 @@ def strip_front_matter(path: Path) -> tuple[str, int]:
 
 
 def web_article_html(article: Article, folder: Path, labels: dict[str, str]) -> str:
-    """The article's body as HTML for a web page (the one place to switch to markup's own
-    `medium="web"` rendering when it lands)."""
+    """The article's body as HTML for a web page: markup's own web rendering."""
     body, first_line = strip_front_matter(article.path)
     return web_markdown_html(body, article.path, first_line, folder, article.lang, labels)
 
 
 def web_markdown_html(body: str, path: Path, first_line: int, folder: Path, lang: str,
                       labels: dict[str, str]) -> str:
-    """Markdown to HTML for the web, parsed as for paper (the language's quotes and spaces,
-    figures with captions, pull quotes, tables, links leaving `folder` neutralized), but:
+    """Markdown to HTML for the web (markup.render_markdown, medium "web"): the language's
+    quotes and spaces, figures with captions, pull quotes, boxes, code, as on paper; but
+    footnotes as notes at the end (`<section class="notes">`, headed `labels["notes"]`,
+    each with a link back to its calls, named `labels["back"]`), headings with ids unique on
+    the page, each table in a frame that scrolls on a narrow screen (named
+    `labels["table"]`). Pictures keep their `file:` URI (src) for the site's pictures stage;
+    links to other articles and to files of the issue folder are left as written, for the
+    site to point at its pages and copies."""
+    from ..markup import Source, render_markdown
 
-    - footnotes are notes at the end (`<section class="notes">`, headed `labels["notes"]`),
-      numbered as the calls (in the language's digits), each with a link back to each call
-      (`labels["back"]` as its accessible name);
-    - headings have ids (from their text, unique on the page), so that `#anchors` work;
-    - each table is inside `<div class="table-scroll">`, which scrolls on a narrow screen.
+    source = Source(path=path, first_line=first_line, folder=folder, lang=lang, id_prefix="",
+                    links="hidden", words=labels_words(labels))
+    return render_markdown(body, source, medium="web").html
 
-    Pictures keep their `file:` URI (src) for the site's pictures stage; relative links are
-    left as written, for the site to resolve."""
-    import copy
-    import re
-    from html import escape
 
-    from markdown_it.token import Token
-
-    from ..markup import Rendered, Source, _check_links, _make_figures, _parser
-    from ..typography import local_digits
-
-    md = _parser(lang)
-    env: dict[str, Any] = {"id_prefix": ""}
-    tokens = md.parse(body, env)
-    source = Source(path=path, first_line=first_line, folder=folder, lang=lang)
-    checked = Rendered(html="")  # (the problems were reported when the issue was read)
-
-    def line_of(token: Token) -> int:
-        return first_line + (token.map[0] if token.map else 0)
-
-    tokens = _make_figures(md, tokens, source, checked, line_of)
-    notes = env.get("footnotes", {}).get("list", {})
-    used = {"main", "top", "notes", "contents"}
-    for number, note in notes.items():
-        used.add(f"note-{number + 1}")
-        used.update(f"call-{number + 1}" + (f"-{k + 1}" if k else "")
-                    for k in range(max(note.get("count", 1), 1)))
-    for index, token in enumerate(tokens):
-        if token.type == "inline":
-            _check_links(token, source, checked, line_of(token))
-        elif token.type == "heading_open" and index + 1 < len(tokens):
-            text = "".join(child.content for child in tokens[index + 1].children or []
-                           if child.type in ("text", "code_inline"))
-            base = re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "section"
-            ident = base
-            counter = 1
-            while ident in used:
-                counter += 1
-                ident = f"{base}-{counter}"
-            used.add(ident)
-            token.attrSet("id", ident)
-
-    def number_of(token: Token) -> str:
-        return local_digits(token.meta["id"] + 1, lang)
-
-    def call_id(token: Token) -> str:
-        sub = token.meta.get("subId", 0)
-        return f"call-{token.meta['id'] + 1}" + (f"-{sub + 1}" if sub else "")
-
-    def note_ref(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        token = tokens[idx]
-        return (f'<sup class="note-call"><a href="#note-{token.meta["id"] + 1}" '
-                f'id="{call_id(token)}" role="doc-noteref">{number_of(token)}</a></sup>')
-
-    def notes_open(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return (f'<section class="notes" role="doc-endnotes" aria-labelledby="notes">\n'
-                f'<h2 class="notes-title" id="notes">{escape(labels["notes"])}</h2>\n<ol>\n')
-
-    def notes_close(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return "</ol>\n</section>\n"
-
-    def note_open(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return f'<li id="note-{tokens[idx].meta["id"] + 1}" role="doc-endnote">'
-
-    def note_close(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return "</li>\n"
-
-    def note_back(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        token = tokens[idx]
-        sub = token.meta.get("subId", 0)
-        mark = f"<sup>{local_digits(sub + 1, lang)}</sup>" if sub or (
-            notes.get(token.meta["id"], {}).get("count", 1) > 1) else ""
-        return (f' <a href="#{call_id(token)}" class="note-back" role="doc-backlink" '
-                f'aria-label="{escape(labels["back"])}">↑{mark}</a>')
-
-    def table_open(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return (f'<div class="table-scroll" role="region" tabindex="0" '
-                f'aria-label="{escape(labels["table"])}">\n<table>\n')
-
-    def table_close(tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return "</table>\n</div>\n"
-
-    renderer = copy.copy(md.renderer)  # the parser's own renderer is shared: left as it is
-    renderer.rules = {**md.renderer.rules, "footnote_ref": note_ref,
-                      "footnote_block_open": notes_open, "footnote_block_close": notes_close,
-                      "footnote_open": note_open, "footnote_close": note_close,
-                      "footnote_anchor": note_back, "table_open": table_open,
-                      "table_close": table_close}
-    return renderer.render(tokens, md.options, env)
+def labels_words(labels: dict[str, str]) -> dict[str, str]:
+    """The site's labels (and the layouts' words given with them: the boxes' labels) as the
+    words markup's web rendering reads."""
+    return {**labels, "web_notes": labels.get("notes", "Notes"),
+            "web_back": labels.get("back", "Back to the text"),
+            "web_table": labels.get("table", "Table")}
 
 
 def web_platform_html(pub: Publication, lang: str, labels: dict[str, str]
