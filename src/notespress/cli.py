@@ -8,11 +8,17 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from .errors import NotespressError, display_path
+
+if TYPE_CHECKING:  # the commands import what they use when they run: --help stays fast
+    import datetime as dt
+
+    from .build import BuildResult
+    from .preview import State
 
 app = typer.Typer(
     name="notespress",
@@ -83,10 +89,10 @@ def _workspace(workspace: Path | None) -> Path:
 def _checked(workspace: Path | None, issue: str) -> Path:
     """The workspace, once the issue is known to be there (an unknown issue is one line that
     names the nearest ones)."""
-    from .listing import resolve
+    from .listing import issue_folder
 
     root = _workspace(workspace)
-    resolve(root, issue)
+    issue_folder(root, issue)
     return root
 
 
@@ -513,7 +519,7 @@ new_app = typer.Typer(invoke_without_command=True, no_args_is_help=False,
 app.add_typer(new_app, name="new")
 
 
-def _parse_date(value: str | None) -> Any:
+def _parse_date(value: str | None) -> dt.date | None:
     import datetime as dt
 
     if value is None:
@@ -590,7 +596,7 @@ def list_(
 
     Example: notespress list            (or: notespress list issue-12, for its articles)
     """
-    from .listing import format_issue_table, list_issues
+    from .listing import format_article_table, format_issue_table, issue_articles, list_issues
 
     if issue is None:
         rows = _run(lambda: list_issues(_workspace(workspace)), debug)
@@ -599,25 +605,11 @@ def list_(
             return
         typer.echo(format_issue_table(rows))
         return
-
-    def articles() -> tuple[str, str]:
-        from .listing import article_table, format_article_table, resolve
-        from .manifest import read_manifest
-
-        root = _workspace(workspace)
-        folder = resolve(root, issue)
-        manifest = read_manifest(root / "build" / folder.name)
-        screen = next((root / "build" / folder.name / o["file"]
-                       for o in manifest.get("outputs", []) if o["kind"] == "screen"), None)
-        rows = article_table(folder, screen, int(manifest.get("pad", 0)))
-        note = "" if screen else ("(no pages: the issue has no screen edition built; "
-                                  f"'notespress build {folder.name}')")
-        return format_article_table(rows), note
-
-    table, note = _run(articles, debug)
-    typer.echo(table)
-    if note:
-        typer.echo(note)
+    articles = _run(lambda: issue_articles(_workspace(workspace), issue), debug)
+    typer.echo(format_article_table(articles.rows))
+    if articles.screen is None:
+        typer.echo("(no pages: the issue has no screen edition built; "
+                   f"'notespress build {articles.folder.name}')")
 
 
 @app.command()
@@ -650,7 +642,7 @@ def preview(
 
     from .preview import start_preview
 
-    def report(state) -> None:
+    def report(state: State) -> None:
         when = time.strftime("%H:%M:%S")
         if state.errors:
             typer.echo(f"{when} build {state.build}: the last good pages are kept:", err=True)
@@ -699,7 +691,7 @@ def watch(
     from .build import parse_editions
     from .preview import watch_builds
 
-    def report(outcome) -> None:
+    def report(outcome: BuildResult | NotespressError) -> None:
         when = time.strftime("%H:%M:%S")
         if isinstance(outcome, NotespressError):
             typer.echo(f"{when} build failed, the last good PDFs are kept:", err=True)

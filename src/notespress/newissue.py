@@ -74,9 +74,9 @@ def add_to_articles(folder: Path, name: str) -> bool:
     lines = text.split("\n")
     items = list_item_lines(text, "articles")
     if items:
-        last = items[-1] - 1
-        indent = re.match(r"\s*", lines[last]).group(0)
-        lines.insert(last + 1, f"{indent}- {name}")
+        last = lines[items[-1] - 1]
+        indent = last[:len(last) - len(last.lstrip())]
+        lines.insert(items[-1], f"{indent}- {name}")
     else:  # `articles: []`, or an empty key
         key = data.line("articles") - 1
         lines[key] = "articles:"
@@ -92,12 +92,12 @@ def add_to_articles(folder: Path, name: str) -> bool:
 
 def _write_new(path: Path, text: str, replace: bool = False) -> None:
     """Write a file whole or not at all; never over an existing one unless `replace`."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    if not replace and path.exists():
-        tmp.unlink()
-        raise NotespressError(Problem(path, "already exists; nothing was changed"))
-    tmp.replace(path)
+    from .files import atomic_path
+
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        if not replace and path.exists():
+            raise NotespressError(Problem(path, "already exists; nothing was changed"))
 
 
 def yaml_front_matter(fields: dict[str, str]) -> str:
@@ -158,7 +158,7 @@ def create_article(root: Path, title: str, issue_ref: str | None = None, *,
     """A new article with front matter and the next number prefix, in the issue named (the
     newest when None), added to the issue's `articles:` list when it has one."""
     from .config import LANG_RE
-    from .listing import resolve
+    from .listing import issue_folder
 
     title = title.strip()
     problems = []
@@ -172,7 +172,7 @@ def create_article(root: Path, title: str, issue_ref: str | None = None, *,
                                       "en, fr or fa"))
     if problems:
         raise NotespressError(problems)
-    folder = resolve(root, issue_ref)
+    folder = issue_folder(root, issue_ref)
     info = read_issue_info(folder)
     name = next_article_name(folder, ascii_slug(title))
     path = folder / name

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotespressError, Problem
-from .listing import ArticleStats, article_table
+from .listing import ArticleStats, article_table, destination_pages
 
 THUMB_HEIGHT = 300  # CSS px, one per pixel of the sheet
 SPREADS_PER_ROW = 4
@@ -46,14 +46,8 @@ class Proof:
 
 def page_roles(pdf: Path, rows: list[ArticleStats], pad: int) -> list[PageRole]:
     """What each page of the PDF is: which article, a padding page, the platform."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(pdf)
-    total = len(reader.pages)
-    platform = None
-    for name, destination in reader.named_destinations.items():
-        if str(name).lstrip("/") == "platform":
-            platform = reader.get_destination_page_number(destination) + 1
+    starts, total = destination_pages(pdf, {"platform"})
+    platform = starts.get("platform")
     roles = []
     for number in range(1, total + 1):
         role = PageRole(number, "back")
@@ -182,11 +176,11 @@ th {{ border-bottom: 2px solid #000; }}
 def make_proof(root: Path, issue_ref: str, *, force: bool = False) -> Proof:
     """Build the issue if it is not up to date, then write its proof sheet."""
     from . import adapter
-    from .listing import resolve
+    from .listing import issue_folder
     from .manifest import read_manifest
 
     root = root.resolve()
-    folder = resolve(root, issue_ref)
+    folder = issue_folder(root, issue_ref)
     result = adapter.build_editions(root, issue_ref, force=force)
     screen = next((o for o in result.outputs if o.kind == "screen"), None)
     if screen is None:  # the issue's editions leave it out: made for the proof
@@ -224,12 +218,13 @@ def _crop(source: Path, target: Path) -> None:
     """The sheet without the empty page below it."""
     from PIL import Image, ImageChops
 
+    from .files import atomic_path
+
     with Image.open(source) as image:
         sheet = image.convert("RGB")
     background = Image.new("RGB", sheet.size, (255, 255, 255))
     box = ImageChops.difference(sheet, background).getbbox()
     if box:
         sheet = sheet.crop((0, 0, sheet.width, min(sheet.height, box[3] + 30)))
-    tmp = target.with_name(f".{target.name}.tmp")
-    sheet.save(tmp, "PNG", optimize=True)
-    tmp.replace(target)
+    with atomic_path(target) as tmp:
+        sheet.save(tmp, "PNG", optimize=True)

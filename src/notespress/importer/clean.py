@@ -416,7 +416,7 @@ def _flat_inlines(block: Block) -> list[Inline]:
 def _lone_image(block: Block) -> Inline | None:
     """The picture alone in a paragraph (in italics or bold or not), if it is."""
     if block["t"] in ("Para", "Plain"):
-        inlines = [i for i in block["c"] if i["t"] not in SPACES]
+        inlines: list[Inline] = [i for i in block["c"] if i["t"] not in SPACES]
         while len(inlines) == 1 and inlines[0]["t"] in ("Emph", "Strong"):
             inlines = [i for i in inlines[0]["c"] if i["t"] not in SPACES]
         if len(inlines) == 1 and inlines[0]["t"] == "Image":
@@ -487,7 +487,7 @@ def web_footnotes(blocks: list[Block]) -> list[Block]:
                 and NOTES_HEADING.match(plain(container[index - 1]["c"][2])))):
         index -= 1
         del container[index]
-    return replace(blocks)
+    return [replace(block) for block in blocks]
 
 
 def _notes_list(blocks: list[Block]) -> tuple[list[Block], int] | None:
@@ -525,4 +525,4 @@ def _without_backlinks(blocks: list[Block]) -> list[Block]:
             return {**value, "c": strip(value["c"])}
         return value
 
-    return strip(blocks)
+    return [strip(block) for block in blocks]

@@ -43,9 +43,9 @@ def import_files(root: Path, files: list[Path], issue_ref: str | None = None
     """Import each document as a new article of the issue (the newest when None): every
     file is checked before anything is written; each article is written whole or not at
     all; the issue is read back to report what notespress says of the new articles."""
-    from ..listing import read_issue_info, resolve
+    from ..listing import issue_folder, read_issue_info
 
-    folder = resolve(root, issue_ref)
+    folder = issue_folder(root, issue_ref)
     problems = [Problem(path, why) for path in files if (why := refusal(path)) is not None]
     if problems:
         raise NotespressError(problems)
