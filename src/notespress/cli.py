@@ -86,7 +86,7 @@ def _workspace(workspace: Path | None) -> Path:
     return find_workspace(workspace or Path.cwd())
 
 
-def _checked(workspace: Path | None, issue: str) -> Path:
+def _workspace_for(workspace: Path | None, issue: str) -> Path:
     """The workspace, once the issue is known to be there (an unknown issue is one line that
     names the nearest ones)."""
     from .listing import issue_folder
@@ -460,6 +460,8 @@ def layouts_prune(workspace: Workspace = None, debug: Debug = False) -> None:
         typer.echo("nothing to remove: every layout here is a change of the publication's")
 
 
+IssueArgument = Annotated[str, typer.Argument(help="The issue, as for build.",
+                                             autocompletion=_complete_issue)]
 IssueOption = Annotated[
     str | None,
     typer.Option("--issue", "-i", help="The issue (default: the newest one).",
@@ -614,8 +616,7 @@ def list_(
 
 @app.command()
 def preview(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
-                                         autocompletion=_complete_issue)],
+    issue: IssueArgument,
     workspace: Workspace = None,
     port: Annotated[int, typer.Option("--port", "-p", help="The local port (0: any free "
                                       "one).", min=0, max=65535)] = 8765,
@@ -654,7 +655,7 @@ def preview(
                        f"{len(state.changed)} redrawn, {state.seconds:.2f} s "
                        f"({state.how}){redo}")
 
-    running = _run(lambda: start_preview(_checked(workspace, issue), issue, host=host,
+    running = _run(lambda: start_preview(_workspace_for(workspace, issue), issue, host=host,
                                          port=port, dpi=dpi, on_build=report), debug)
     typer.echo(f"preview of {issue} at {running.url}  (Ctrl-C to stop)")
     if open_browser:
@@ -672,8 +673,7 @@ def preview(
 
 @app.command()
 def watch(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
-                                         autocompletion=_complete_issue)],
+    issue: IssueArgument,
     workspace: Workspace = None,
     edition: Annotated[str | None, typer.Option(
         "--edition", "-e", help="Editions to build, as for build.")] = None,
@@ -707,7 +707,7 @@ def watch(
         typer.echo(f"{when} wrote {made}")
 
     editions = _run(lambda: parse_editions(edition), debug)
-    root = _run(lambda: _checked(workspace, issue), debug)
+    root = _run(lambda: _workspace_for(workspace, issue), debug)
     typer.echo(f"watching {issue} (Ctrl-C to stop)")
     try:
         _run(lambda: watch_builds(root, issue, editions=editions, report=report), debug)
@@ -720,8 +720,7 @@ def watch(
 
 @app.command()
 def proof(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
-                                         autocompletion=_complete_issue)],
+    issue: IssueArgument,
     workspace: Workspace = None,
     force: Annotated[bool, typer.Option("--force", help="Build the editions again even "
                                         "when nothing changed.")] = False,
@@ -736,7 +735,7 @@ def proof(
     from .listing import format_article_table
     from .proof import make_proof
 
-    made = _run(lambda: make_proof(_checked(workspace, issue), issue, force=force), debug)
+    made = _run(lambda: make_proof(_workspace_for(workspace, issue), issue, force=force), debug)
     typer.echo(format_article_table(list(made.rows)))
     typer.echo(f"wrote {display_path(made.image)}  ({made.pages} pages)")
 

@@ -146,6 +146,13 @@ class ArticleStats:
     def page_count(self) -> int:
         return self.pages[1] - self.pages[0] + 1 if self.pages else 0
 
+    def page_span(self, dash: str = "-") -> str:
+        """Its pages as a reader writes them: "3", "3-5", or "" when not known."""
+        if not self.pages:
+            return ""
+        first, last = self.pages
+        return str(first) if first == last else f"{first}{dash}{last}"
+
 
 def article_table(folder: Path, pdf: Path | None = None, pad: int = 0) -> list[ArticleStats]:
     """The articles of the issue in `folder`, in the issue's order, with words, pictures and
@@ -305,10 +312,7 @@ def format_article_table(rows: list[ArticleStats]) -> str:
         cells = [str(number), title, f"{row.words:,}", str(row.pictures),
                  f"{row.minutes} min"]
         if with_pages:
-            where = "" if not row.pages else (
-                str(row.pages[0]) if row.pages[0] == row.pages[1]
-                else f"{row.pages[0]}-{row.pages[1]}")
-            cells[2:2] = [where, str(row.page_count or "")]
+            cells[2:2] = [row.page_span(), str(row.page_count or "")]
         lines.append(cells)
     words = sum(r.words for r in rows)
     total = ["", f"{len(rows)} article{'s' if len(rows) != 1 else ''}", f"{words:,}",

@@ -86,17 +86,17 @@ def add_to_articles(folder: Path, name: str) -> bool:
     if not isinstance(parsed, list) or name not in parsed:
         raise NotespressError(Problem(path, f"could not add '{name}' to the articles list; "
                                       "add it by hand", data.line("articles"), "articles"))
-    _write_new(path, new_text, replace=True)
+    _write_whole(path, new_text, overwrite=True)
     return True
 
 
-def _write_new(path: Path, text: str, replace: bool = False) -> None:
-    """Write a file whole or not at all; never over an existing one unless `replace`."""
+def _write_whole(path: Path, text: str, *, overwrite: bool = False) -> None:
+    """Write a file whole or not at all; never over an existing one unless `overwrite`."""
     from .files import atomic_path
 
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        if not replace and path.exists():
+        if not overwrite and path.exists():
             raise NotespressError(Problem(path, "already exists; nothing was changed"))
 
 
@@ -147,9 +147,9 @@ def create_issue(root: Path, *, date: dt.date | None = None, title: str = "") ->
     if issues and issues[-1].lang:  # a Persian publication's issues stay Persian
         meta["lang"] = issues[-1].lang
     text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    _write_new(folder / "issue.yaml", text.replace(f"'{date.isoformat()}'", date.isoformat()))
+    _write_whole(folder / "issue.yaml", text.replace(f"'{date.isoformat()}'", date.isoformat()))
     article = folder / "01-editorial.md"
-    _write_new(article, yaml_front_matter({"title": "Editorial"}) + "\n" + STARTER)
+    _write_whole(article, yaml_front_matter({"title": "Editorial"}) + "\n" + STARTER)
     return NewIssue(folder=folder, number=number, date=date, article=article)
 
 
@@ -177,7 +177,7 @@ def create_article(root: Path, title: str, issue_ref: str | None = None, *,
     name = next_article_name(folder, ascii_slug(title))
     path = folder / name
     fields = {"title": title, "author": author.strip(), "lang": lang}
-    _write_new(path, yaml_front_matter(fields) + "\n" + STARTER)
+    _write_whole(path, yaml_front_matter(fields) + "\n" + STARTER)
     try:
         listed = add_to_articles(folder, name)
     except NotespressError:

@@ -92,9 +92,6 @@ class Watched:
             return "platform"
         return None
 
-    def paths(self) -> list[Path]:
-        return [self.root]
-
 
 def watch_changes(watched: Watched, stop: threading.Event | None = None
                   ) -> Iterator[set[Path]]:
@@ -105,7 +102,7 @@ def watch_changes(watched: Watched, stop: threading.Event | None = None
     def keep(_: Any, path: str) -> bool:
         return watched.kind(Path(path)) is not None
 
-    for changes in watchfiles.watch(*watched.paths(), watch_filter=keep, debounce=800,
+    for changes in watchfiles.watch(watched.root, watch_filter=keep, debounce=800,
                                     step=40, stop_event=stop, yield_on_timeout=False,
                                     rust_timeout=1000):
         paths = {Path(path) for _, path in changes}
@@ -171,7 +168,7 @@ class Previewer:
         self.out_dir = out_dir or self.root / "build" / ".preview" / self.folder.name
         self.pictures = self.out_dir / "pages"
         self.state = State()
-        self.changed = threading.Condition()
+        self.state_changed = threading.Condition()  # notified with each new state
         self._layout: _Layout | None = None
         self._version = 0
         self._lock = threading.Lock()  # one layout or PDF at a time
@@ -210,17 +207,14 @@ class Previewer:
     def _publish(self, *, errors: tuple[str, ...], started: float, how: str = "",
                  provisional: bool = False, changed: tuple[int, ...] = (),
                  rtl: bool | None = None) -> State:
-        with self.changed:
+        with self.state_changed:
             old = self.state
-            self.state = State(build=old.build + 1, pages=self.pages_now(), errors=errors,
+            self.state = State(build=old.build + 1, pages=tuple(self._images), errors=errors,
                                seconds=round(time.perf_counter() - started, 3),
                                how=how or old.how, provisional=provisional,
                                rtl=old.rtl if rtl is None else rtl, changed=changed)
-            self.changed.notify_all()
+            self.state_changed.notify_all()
             return self.state
-
-    def pages_now(self) -> tuple[PageImage, ...]:
-        return tuple(self._images)
 
     def _lay_out(self, pub: Publication, issue: Issue, changes: set[Path] | None,
                  whole: bool = False) -> tuple[_Layout, str, bool, bool]:
@@ -383,8 +377,8 @@ class Previewer:
 
     def wait(self, after: int, timeout: float) -> State:
         """The state once build number `after` is passed (or the timeout)."""
-        with self.changed:
-            self.changed.wait_for(lambda: self.state.build > after, timeout=timeout)
+        with self.state_changed:
+            self.state_changed.wait_for(lambda: self.state.build > after, timeout=timeout)
             return self.state
 
 
@@ -592,8 +586,8 @@ class Running:
     def close(self) -> None:
         self.stop.set()
         self.server.stopping.set()
-        with self.previewer.changed:
-            self.previewer.changed.notify_all()
+        with self.previewer.state_changed:
+            self.previewer.state_changed.notify_all()
         self.server.shutdown()
         self.server.server_close()
         for thread in self.threads:

@@ -126,13 +126,11 @@ def sheet_html(title: list[str], pictures: list[Path], roles: list[PageRole],
         parts.append(f'<div class="spread">{"".join(figures)}</div>')
     cells = []
     for index, row in enumerate(rows, start=1):
-        where = "" if not row.pages else (str(row.pages[0]) if row.pages[0] == row.pages[1]
-                                           else f"{row.pages[0]}–{row.pages[1]}")
         colour = COLOURS[(index - 1) % len(COLOURS)]
         cells.append(
             f'<tr><td class="n"><span class="swatch" style="background:{colour}"></span>'
             f'{index}</td><td dir="auto" lang="{e(row.lang)}">{e(row.title)}</td>'
-            f'<td dir="auto">{e(row.author)}</td><td class="n">{where}</td>'
+            f'<td dir="auto">{e(row.author)}</td><td class="n">{row.page_span("–")}</td>'
             f'<td class="n">{row.page_count or ""}</td><td class="n">{row.words:,}</td>'
             f'<td class="n">{row.pictures}</td><td class="n">{row.minutes} min</td></tr>')
     words = sum(r.words for r in rows)
