@@ -176,40 +176,54 @@ def make_proof(root: Path, issue_ref: str, *, force: bool = False) -> Proof:
     from . import adapter
     from .listing import issue_folder
     from .manifest import read_manifest
+    from .typography import is_rtl
 
     root = root.resolve()
     folder = issue_folder(root, issue_ref)
-    result = adapter.build_editions(root, issue_ref, force=force)
-    screen = next((o for o in result.outputs if o.kind == "screen"), None)
-    if screen is None:  # the issue's editions leave it out: made for the proof
-        result = adapter.build_editions(root, issue_ref, editions=("screen",), force=force)
-        screen = next(o for o in result.outputs if o.kind == "screen")
+    screen = _screen_edition(root, issue_ref, force)
     out_dir = root / "build" / folder.name
     pad = int(read_manifest(out_dir).get("pad", 0))
-    rows = article_table(folder, screen.path, pad)
+    rows = article_table(folder, screen, pad)
     pub, issue = adapter.load(root, issue_ref)
-    from .typography import is_rtl
-
-    roles = page_roles(screen.path, rows, pad)
-    stem = screen.path.name.removesuffix(".pdf").removesuffix("-screen")
+    roles = page_roles(screen, rows, pad)
+    stem = screen.name.removesuffix(".pdf").removesuffix("-screen")
     target = out_dir / f"{stem}-proof.png"
     title = [f"{pub.name} No. {issue.number}", *([issue.title] if issue.title else []),
              issue.date.isoformat(), f"{len(roles)} pages"]
     with tempfile.TemporaryDirectory(prefix=".proof-", dir=out_dir) as tmp:
-        folder_tmp = Path(tmp)
-        pictures = thumbnails(screen.path, folder_tmp)
+        pictures = thumbnails(screen, Path(tmp))
         markup = sheet_html(title, pictures, roles, rows, rtl=is_rtl(issue.lang),
                             platform_title=pub.platform_title or "Platform",
                             table_header=["#", "article", "author", "pages", "count", "words",
                                           "pictures", "reading"])
-        sheet_pdf = folder_tmp / "proof.pdf"
-        adapter.render_page(root, markup, sheet_pdf)
-        done = subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", str(sheet_pdf),
-                               str(folder_tmp / "sheet")], capture_output=True, text=True)
-        if done.returncode:
-            raise NotespressError(Problem(sheet_pdf, f"pdftoppm: {done.stderr[:200]}"))
-        _crop(folder_tmp / "sheet.png", target)
-    return Proof(image=target, pdf=screen.path, pages=len(roles), rows=tuple(rows))
+        _write_sheet(root, markup, Path(tmp), target)
+    return Proof(image=target, pdf=screen, pages=len(roles), rows=tuple(rows))
+
+
+def _screen_edition(root: Path, issue_ref: str, force: bool) -> Path:
+    """The issue's screen edition, built if the issue is not up to date (and built alone
+    when the issue's editions leave it out)."""
+    from . import adapter
+
+    result = adapter.build_editions(root, issue_ref, force=force)
+    screen = next((o for o in result.outputs if o.kind == "screen"), None)
+    if screen is None:
+        result = adapter.build_editions(root, issue_ref, editions=("screen",), force=force)
+        screen = next(o for o in result.outputs if o.kind == "screen")
+    return screen.path
+
+
+def _write_sheet(root: Path, markup: str, folder: Path, target: Path) -> None:
+    """Lay the sheet out (in `folder`) and write it to `target` as one PNG."""
+    from . import adapter
+
+    sheet_pdf = folder / "proof.pdf"
+    adapter.render_page(root, markup, sheet_pdf)
+    done = subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", str(sheet_pdf),
+                           str(folder / "sheet")], capture_output=True, text=True)
+    if done.returncode:
+        raise NotespressError(Problem(sheet_pdf, f"pdftoppm: {done.stderr[:200]}"))
+    _crop(folder / "sheet.png", target)
 
 
 def _crop(source: Path, target: Path) -> None:
