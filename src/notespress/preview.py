@@ -260,11 +260,7 @@ class Previewer:
         if (pub != old.pub or _issue_key(issue) != _issue_key(old.issue)
                 or not adapter.lays_out_parts(self.root)):
             return None
-        before = {a.slug: a for a in old.issue.articles}
-        changed = [a for a in issue.articles if a != before.get(a.slug)]
-        pictures = {p.resolve() for p in changes if self.watched.kind(p) == "picture"}
-        changed += [a for a in issue.articles if a not in changed
-                    and any(ref.path.resolve() in pictures for ref in a.images)]
+        changed = self._changed_articles(old.issue, issue, changes)
         toc = [(a.slug, a.title, a.author, a.lang) for a in issue.articles]
         old_toc = [(a.slug, a.title, a.author, a.lang) for a in old.issue.articles]
         starts = old.starts
@@ -272,11 +268,8 @@ class Previewer:
         if (slugs != [a.slug for a in old.issue.articles] or any(s not in starts for s in slugs)
                 or len(changed) > max(2, len(slugs) // 2)):
             return None  # articles added, removed or reordered; or most of them changed
-        ends = {}
-        for index, slug in enumerate(slugs):
-            later = [starts[s] for s in slugs[index + 1:]] + [starts.get("platform",
-                                                                        len(old.pages))]
-            ends[slug] = later[0]
+        ends = {slug: starts[slugs[index + 1]] if index + 1 < len(slugs)
+                else starts.get("platform", len(old.pages)) for index, slug in enumerate(slugs)}
         parts = []
         cover = toc != old_toc or issue.articles[0] in changed
         for article in changed:
@@ -302,6 +295,14 @@ class Previewer:
         if not parts and "picture" in kinds:
             return None  # a picture no article shows (the layouts' own, maybe)
         return parts
+
+    def _changed_articles(self, old: Issue, issue: Issue, changes: set[Path]) -> list[Article]:
+        """The articles whose text changed, then those that show a picture that changed."""
+        before = {a.slug: a for a in old.articles}
+        changed = [a for a in issue.articles if a != before.get(a.slug)]
+        pictures = {p.resolve() for p in changes if self.watched.kind(p) == "picture"}
+        return changed + [a for a in issue.articles if a not in changed
+                          and any(ref.path.resolve() in pictures for ref in a.images)]
 
     def _article_part(self, pub: Publication, issue: Issue, article: Article, start: int
                       ) -> LaidOut:
