@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotespressError, Problem
-from .listing import IssueInfo, find_issues, read_issue_info
+from .listing import IssueInfo, find_issues, issue_folder, read_issue_info
 
 PREFIX = re.compile(r"^(\d+)-")
 
@@ -125,23 +125,18 @@ A footnote is called like this.[^1] Pictures go in the issue's images/ folder:
 def create_issue(root: Path, *, date: dt.date | None = None, title: str = "") -> NewIssue:
     """issues/issue-N with N one more than the highest issue number, an issue.yaml and a
     starter article."""
+    import yaml
+
     title = title.strip()
     if "\n" in title or "\r" in title:
         raise NotespressError(Problem(None, "--title must be one line"))
     issues = find_issues(root)
-    number = max([i.number for i in issues if i.number is not None] + [0]) + 1
-    taken = {i.name for i in issues} | {p.name for p in (root / "issues").glob("*")}
-    name = f"issue-{number}"
-    while name in taken:
-        number += 1
-        name = f"issue-{number}"
+    number = _next_number(root, issues)
     date = date or dt.date.today()
-    folder = root / "issues" / name
+    folder = root / "issues" / f"issue-{number}"
     folder.mkdir(parents=True)
     (folder / "images").mkdir()
-    import yaml
-
-    meta = {"number": number, "date": date.isoformat()}
+    meta: dict[str, object] = {"number": number, "date": date.isoformat()}
     if title:
         meta["title"] = title
     if issues and issues[-1].lang:  # a Persian publication's issues stay Persian
@@ -153,12 +148,20 @@ def create_issue(root: Path, *, date: dt.date | None = None, title: str = "") ->
     return NewIssue(folder=folder, number=number, date=date, article=article)
 
 
+def _next_number(root: Path, issues: list[IssueInfo]) -> int:
+    """One more than the highest issue number, or more while issues/issue-N is taken."""
+    number = max([i.number for i in issues if i.number is not None] + [0]) + 1
+    taken = {i.name for i in issues} | {p.name for p in (root / "issues").glob("*")}
+    while f"issue-{number}" in taken:
+        number += 1
+    return number
+
+
 def create_article(root: Path, title: str, issue_ref: str | None = None, *,
                    author: str = "", lang: str = "") -> NewArticle:
     """A new article with front matter and the next number prefix, in the issue named (the
     newest when None), added to the issue's `articles:` list when it has one."""
     from .config import LANG_RE
-    from .listing import issue_folder
 
     title = title.strip()
     problems = []
