@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -38,15 +39,18 @@ def test_init_and_build_from_the_installed_wheel(wheel: Path, tmp_path: Path) ->
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True)
     python = venv / "bin" / "python"
+    # far from the checkout: a PYTHONPATH that points into it (as in a worktree) is left out
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
-                    str(wheel)], check=True, capture_output=True)
+                    str(wheel)], check=True, capture_output=True, env=env)
     where = subprocess.run([str(python), "-c", "import notespress; print(notespress.__file__)"],
-                           check=True, capture_output=True, text=True, cwd=tmp_path).stdout
+                           check=True, capture_output=True, text=True, cwd=tmp_path,
+                           env=env).stdout
     assert str(venv) in where, "the wheel, not the checkout, must be imported"
     exe = venv / "bin" / "notespress"
     subprocess.run([str(exe), "init", "pub", "--name", "Wheel Notes"], check=True,
-                   cwd=tmp_path, capture_output=True)
+                   cwd=tmp_path, capture_output=True, env=env)
     done = subprocess.run([str(exe), "build", "issue-1"], cwd=tmp_path / "pub",
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "pub/build/issue-1/wheel-notes-1-print.pdf").stat().st_size > 10_000

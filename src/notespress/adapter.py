@@ -49,7 +49,9 @@ def build_state(root: Path, folder: Path) -> tuple[str, int | None]:
         return "never built", None
     pages = next((o.get("pages") for kind in ("print", "screen") for o in outputs
                   if o["kind"] == kind), None)
-    settings = manifest.get("settings") if isinstance(manifest.get("settings"), dict) else {}
+    settings = manifest.get("settings")
+    if not isinstance(settings, dict):
+        settings = {}
     try:
         # the digest holds the options of the build that wrote them (recorded beside it)
         options = BuildOptions(editions=tuple(settings.get("editions") or ()) or None,
@@ -102,7 +104,7 @@ def lays_out_parts(root: Path) -> bool:
     return layouts_lay_out_parts(root)
 
 
-def lay_out(pub: Publication, issue: Issue, assembled: Assembled) -> LaidOut:
+def lay_out(pub: Publication, assembled: Assembled) -> LaidOut:
     """Lay an assembled document out with the workspace's fonts and the build's safety
     rules; errors (WeasyPrint's too) raise NotespressError."""
     from .build import lay_out as lay_out_issue
@@ -135,21 +137,3 @@ def render_page(root: Path, html: str, target: Path) -> None:
     _raise_errors(rendered.problems, False)
     _raise_errors(write_pdf(rendered, target, tags=False), False)
 
-
-def font_folders(root: Path) -> tuple[Path, ...]:
-    """The fonts a build may use: the workspace's, then notespress's own."""
-    from .build import font_dirs
-
-    return font_dirs(root)
-
-
-def default_layouts() -> Path:
-    from .resources import default_layouts as layouts
-
-    return layouts()
-
-
-def default_fonts() -> Path:
-    from .resources import default_fonts as fonts
-
-    return fonts()

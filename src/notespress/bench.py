@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import random
 import re
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, TypedDict
 
 WORDS = (
     "the", "workers", "meeting", "strike", "wage", "price", "rent", "union", "capital",
@@ -176,14 +178,13 @@ def _run_case(case: str, root: Path) -> dict[str, float]:
         return {"seconds": time.perf_counter() - start, "peak_mb": 0.0}
     done = subprocess.run([sys.executable, "-m", "notespress.bench", "--child", case,
                            str(root)], check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    measured: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured
 
 
 def _bench_all(folder: Path, count: int) -> dict[str, float]:
     """`notespress build --all` (the whole command) of `count` stale 8-page issues: everything
     in one process, then one process per core."""
-    import os
-
     root = make_workspace(folder, 8)
     for number in range(2, count + 1):
         target = root / "issues" / f"issue-{number}"
@@ -240,10 +241,28 @@ def _edits(article: Path, repetition: int) -> list[tuple[str, str]]:
     return [("word changed", changed), ("sentence added", added)]
 
 
-def bench_preview(work: Path, repeat: int) -> dict[str, object]:
+class PreviewSample(TypedDict):
+    article: str
+    edit: str
+    seconds: float  # from the save to the changed pages' pictures served
+    server_seconds: float  # the preview's own time (from the change seen)
+    how: str
+    redrawn: int
+    provisional: bool
+    errors: list[str]
+
+
+class PreviewBench(TypedDict):
+    edits: int
+    median: float
+    max: float
+    under_1_5_s: int
+    samples: list[PreviewSample]
+
+
+def bench_preview(work: Path, repeat: int) -> PreviewBench:
     """`notespress preview` of the demo issue, in its own process: from saving an edited
     article to the preview's build counter changing and the changed pages' pictures served."""
-    import os
     import urllib.request
 
     root = _demo_workspace(work / "preview")
@@ -259,11 +278,12 @@ def bench_preview(work: Path, repeat: int) -> dict[str, object]:
             raise RuntimeError(f"preview did not start: {first!r}")
         base = match.group(0)
 
-        def state() -> dict:
+        def state() -> dict[str, Any]:
             with urllib.request.urlopen(base + "state.json", timeout=30) as answer:
-                return json.load(answer)
+                now: dict[str, Any] = json.load(answer)
+                return now
 
-        def wait_for(build: int, limit: float = 120.0) -> dict:
+        def wait_for(build: int, limit: float = 120.0) -> dict[str, Any]:
             deadline = time.perf_counter() + limit
             while time.perf_counter() < deadline:
                 now = state()
@@ -274,7 +294,7 @@ def bench_preview(work: Path, repeat: int) -> dict[str, object]:
 
         now = wait_for(0)
         articles = sorted((root / "issues" / "issue-12").glob("*.md"))
-        samples = []
+        samples: list[PreviewSample] = []
         for repetition in range(repeat):
             for article in articles:
                 for label, text in _edits(article, repetition):
@@ -351,7 +371,7 @@ def bench_mail(folder: Path, subscribers: int, repeat: int, pages: int = 8) -> d
             "samples": [round(r["seconds"], 2) for r in runs]}
 
 
-def _exponent(rows: list[dict]) -> float | None:
+def _exponent(rows: list[dict[str, Any]]) -> float | None:
     """k in time ~ pages^k for the cold build: a least-squares fit in log-log over the issues
     of 24 pages and more (below that, fixed costs dominate), or over all when too few."""
     fitted = [r for r in rows if r["target_pages"] >= 24]
@@ -409,16 +429,16 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(p) for p in args.pages.split(",")]
     work = Path(tempfile.mkdtemp(prefix="notespress-bench-"))
     roots = {}
+    from .build import build
+
     for size in sizes:
         root = make_workspace(work / f"p{size}", size)
         # one build with the HTML, kept for the floor case
-        from .build import build
-
-        result = build(root, "issue-1", html=True)
+        built = build(root, "issue-1", html=True)
         keep = root / "bench-html"
         keep.mkdir()
-        shutil.copy(result.output("html").path, keep)
-        roots[size] = (root, result.output("print").pages)
+        shutil.copy(built.output("html").path, keep)
+        roots[size] = (root, built.output("print").pages)
     samples: dict[tuple[int, str], list[dict[str, float]]] = {}
     for repetition in range(args.repeat):
         for size in sizes:
@@ -445,7 +465,7 @@ def main(argv: list[str] | None = None) -> None:
     exponent = _exponent(rows)
     report = {"machine": {"python": platform.python_version(), "system": platform.platform(),
                           "processor": platform.processor() or platform.machine(),
-                          "cpus": __import__("os").cpu_count()},
+                          "cpus": os.cpu_count()},
               "repeat": args.repeat, "rows": rows, "time_exponent_b": exponent}
     if args.all_issues:
         report["build_all"] = _bench_all(work / "all", args.all_issues)

@@ -8,11 +8,17 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from .errors import NotespressError, display_path
+
+if TYPE_CHECKING:  # the commands import what they use when they run: --help stays fast
+    import datetime as dt
+
+    from .build import BuildResult
+    from .preview import State
 
 app = typer.Typer(
     name="notespress",
@@ -80,13 +86,13 @@ def _workspace(workspace: Path | None) -> Path:
     return find_workspace(workspace or Path.cwd())
 
 
-def _checked(workspace: Path | None, issue: str) -> Path:
+def _workspace_for(workspace: Path | None, issue: str) -> Path:
     """The workspace, once the issue is known to be there (an unknown issue is one line that
     names the nearest ones)."""
-    from .listing import resolve
+    from .listing import issue_folder
 
     root = _workspace(workspace)
-    resolve(root, issue)
+    issue_folder(root, issue)
     return root
 
 
@@ -514,6 +520,8 @@ def layouts_prune(workspace: Workspace = None, debug: Debug = False) -> None:
         typer.echo("nothing to remove: every layout here is a change of the publication's")
 
 
+IssueArgument = Annotated[str, typer.Argument(help="The issue, as for build.",
+                                             autocompletion=_complete_issue)]
 IssueOption = Annotated[
     str | None,
     typer.Option("--issue", "-i", help="The issue (default: the newest one).",
@@ -573,7 +581,7 @@ new_app = typer.Typer(invoke_without_command=True, no_args_is_help=False,
 app.add_typer(new_app, name="new")
 
 
-def _parse_date(value: str | None) -> Any:
+def _parse_date(value: str | None) -> dt.date | None:
     import datetime as dt
 
     if value is None:
@@ -650,7 +658,7 @@ def list_(
 
     Example: notespress list            (or: notespress list issue-12, for its articles)
     """
-    from .listing import format_issue_table, list_issues
+    from .listing import format_article_table, format_issue_table, issue_articles, list_issues
 
     if issue is None:
         rows = _run(lambda: list_issues(_workspace(workspace)), debug)
@@ -659,31 +667,16 @@ def list_(
             return
         typer.echo(format_issue_table(rows))
         return
-
-    def articles() -> tuple[str, str]:
-        from .listing import article_table, format_article_table, resolve
-        from .manifest import read_manifest
-
-        root = _workspace(workspace)
-        folder = resolve(root, issue)
-        manifest = read_manifest(root / "build" / folder.name)
-        screen = next((root / "build" / folder.name / o["file"]
-                       for o in manifest.get("outputs", []) if o["kind"] == "screen"), None)
-        rows = article_table(folder, screen, int(manifest.get("pad", 0)))
-        note = "" if screen else ("(no pages: the issue has no screen edition built; "
-                                  f"'notespress build {folder.name}')")
-        return format_article_table(rows), note
-
-    table, note = _run(articles, debug)
-    typer.echo(table)
-    if note:
-        typer.echo(note)
+    articles = _run(lambda: issue_articles(_workspace(workspace), issue), debug)
+    typer.echo(format_article_table(articles.rows))
+    if articles.screen is None:
+        typer.echo("(no pages: the issue has no screen edition built; "
+                   f"'notespress build {articles.folder.name}')")
 
 
 @app.command()
 def preview(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
-                                         autocompletion=_complete_issue)],
+    issue: IssueArgument,
     workspace: Workspace = None,
     port: Annotated[int, typer.Option("--port", "-p", help="The local port (0: any free "
                                       "one).", min=0, max=65535)] = 8765,
@@ -710,7 +703,7 @@ def preview(
 
     from .preview import start_preview
 
-    def report(state) -> None:
+    def report(state: State) -> None:
         when = time.strftime("%H:%M:%S")
         if state.errors:
             typer.echo(f"{when} build {state.build}: the last good pages are kept:", err=True)
@@ -722,7 +715,7 @@ def preview(
                        f"{len(state.changed)} redrawn, {state.seconds:.2f} s "
                        f"({state.how}){redo}")
 
-    running = _run(lambda: start_preview(_checked(workspace, issue), issue, host=host,
+    running = _run(lambda: start_preview(_workspace_for(workspace, issue), issue, host=host,
                                          port=port, dpi=dpi, on_build=report), debug)
     typer.echo(f"preview of {issue} at {running.url}  (Ctrl-C to stop)")
     if open_browser:
@@ -740,8 +733,7 @@ def preview(
 
 @app.command()
 def watch(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
-                                         autocompletion=_complete_issue)],
+    issue: IssueArgument,
     workspace: Workspace = None,
     edition: Annotated[str | None, typer.Option(
         "--edition", "-e", help="Editions to build, as for build.")] = None,
@@ -759,7 +751,7 @@ def watch(
     from .build import parse_editions
     from .preview import watch_builds
 
-    def report(outcome) -> None:
+    def report(outcome: BuildResult | NotespressError) -> None:
         when = time.strftime("%H:%M:%S")
         if isinstance(outcome, NotespressError):
             typer.echo(f"{when} build failed, the last good PDFs are kept:", err=True)
@@ -775,7 +767,7 @@ def watch(
         typer.echo(f"{when} wrote {made}")
 
     editions = _run(lambda: parse_editions(edition), debug)
-    root = _run(lambda: _checked(workspace, issue), debug)
+    root = _run(lambda: _workspace_for(workspace, issue), debug)
     typer.echo(f"watching {issue} (Ctrl-C to stop)")
     try:
         _run(lambda: watch_builds(root, issue, editions=editions, report=report), debug)
@@ -788,8 +780,7 @@ def watch(
 
 @app.command()
 def proof(
-    issue: Annotated[str, typer.Argument(help="The issue, as for build.",
-                                         autocompletion=_complete_issue)],
+    issue: IssueArgument,
     workspace: Workspace = None,
     force: Annotated[bool, typer.Option("--force", help="Build the editions again even "
                                         "when nothing changed.")] = False,
@@ -804,7 +795,7 @@ def proof(
     from .listing import format_article_table
     from .proof import make_proof
 
-    made = _run(lambda: make_proof(_checked(workspace, issue), issue, force=force), debug)
+    made = _run(lambda: make_proof(_workspace_for(workspace, issue), issue, force=force), debug)
     typer.echo(format_article_table(list(made.rows)))
     typer.echo(f"wrote {display_path(made.image)}  ({made.pages} pages)")
 

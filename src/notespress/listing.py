@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def newest_issue(root: Path) -> IssueInfo:
     return issues[-1]
 
 
-def resolve(root: Path, ref: str | None) -> Path:
+def issue_folder(root: Path, ref: str | None) -> Path:
     """An issue folder from its name, path or number (the newest issue when `ref` is None);
     an unknown issue is one line that names the nearest ones."""
     from .content import resolve_issue
@@ -145,6 +146,13 @@ class ArticleStats:
     def page_count(self) -> int:
         return self.pages[1] - self.pages[0] + 1 if self.pages else 0
 
+    def page_span(self, dash: str = "-") -> str:
+        """Its pages as a reader writes them: "3", "3-5", or "" when not known."""
+        if not self.pages:
+            return ""
+        first, last = self.pages
+        return str(first) if first == last else f"{first}{dash}{last}"
+
 
 def article_table(folder: Path, pdf: Path | None = None, pad: int = 0) -> list[ArticleStats]:
     """The articles of the issue in `folder`, in the issue's order, with words, pictures and
@@ -177,26 +185,59 @@ def article_table(folder: Path, pdf: Path | None = None, pad: int = 0) -> list[A
     return rows
 
 
+@dataclass(frozen=True)
+class IssueArticles:
+    """The articles of an issue as `list ISSUE` shows them."""
+
+    folder: Path
+    rows: list[ArticleStats]
+    screen: Path | None  # the last build's screen edition (the pages), None if none
+
+
+def issue_articles(root: Path, issue_ref: str) -> IssueArticles:
+    """The articles of an issue, with their pages in the last build's screen edition (and
+    its padding pages, from the build's manifest) when there is one."""
+    from .manifest import read_manifest
+
+    folder = issue_folder(root, issue_ref)
+    out_dir = root / "build" / folder.name
+    manifest = read_manifest(out_dir)
+    screen = next((out_dir / o["file"] for o in manifest.get("outputs", [])
+                   if o["kind"] == "screen"), None)
+    rows = article_table(folder, screen, int(manifest.get("pad", 0)))
+    return IssueArticles(folder, rows, screen)
+
+
 def _text(value: object) -> str:
     return str(value).strip() if isinstance(value, str | int | float) else ""
+
+
+def destination_pages(pdf: Path, names: Collection[str]) -> tuple[dict[str, int], int]:
+    """The page (1-based) of each named destination of a notespress PDF whose name is in
+    `names` (the articles' ids, "platform"), and the PDF's page count. A destination to no
+    page is left out."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    pages: dict[str, int] = {}
+    for name, destination in reader.named_destinations.items():
+        key = str(name).lstrip("/")
+        if key not in names:
+            continue
+        try:
+            number = reader.get_destination_page_number(destination)
+        except Exception:  # a broken destination: left out
+            continue
+        if number is not None:
+            pages[key] = number + 1
+    return pages, len(reader.pages)
 
 
 def article_pages(pdf: Path, slugs: list[str], pad: int = 0) -> dict[str, tuple[int, int]]:
     """Each article's first and last page (1-based) in a notespress PDF, from its named
     destinations: an article runs to the page before the next article, or before the
     platform (less the padding pages), or to the end."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(pdf)
-    starts: dict[str, int] = {}
-    for name, destination in reader.named_destinations.items():
-        key = str(name).lstrip("/")
-        if key in slugs or key == "platform":
-            try:
-                starts[key] = reader.get_destination_page_number(destination) + 1
-            except Exception:  # a destination to no page: left out
-                continue
-    total = len(reader.pages)
+    starts, total = destination_pages(pdf, {*slugs, "platform"})
     back = starts.get("platform", total + 1) - pad
     ordered = sorted((page, slug) for slug, page in starts.items() if slug != "platform")
     ranges: dict[str, tuple[int, int]] = {}
@@ -271,10 +312,7 @@ def format_article_table(rows: list[ArticleStats]) -> str:
         cells = [str(number), title, f"{row.words:,}", str(row.pictures),
                  f"{row.minutes} min"]
         if with_pages:
-            where = "" if not row.pages else (
-                str(row.pages[0]) if row.pages[0] == row.pages[1]
-                else f"{row.pages[0]}-{row.pages[1]}")
-            cells[2:2] = [where, str(row.page_count or "")]
+            cells[2:2] = [row.page_span(), str(row.page_count or "")]
         lines.append(cells)
     words = sum(r.words for r in rows)
     total = ["", f"{len(rows)} article{'s' if len(rows) != 1 else ''}", f"{words:,}",

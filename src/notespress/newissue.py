@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotespressError, Problem
-from .listing import IssueInfo, find_issues, read_issue_info
+from .listing import IssueInfo, find_issues, issue_folder, read_issue_info
 
 PREFIX = re.compile(r"^(\d+)-")
 
@@ -74,9 +74,9 @@ def add_to_articles(folder: Path, name: str) -> bool:
     lines = text.split("\n")
     items = list_item_lines(text, "articles")
     if items:
-        last = items[-1] - 1
-        indent = re.match(r"\s*", lines[last]).group(0)
-        lines.insert(last + 1, f"{indent}- {name}")
+        last = lines[items[-1] - 1]
+        indent = last[:len(last) - len(last.lstrip())]
+        lines.insert(items[-1], f"{indent}- {name}")
     else:  # `articles: []`, or an empty key
         key = data.line("articles") - 1
         lines[key] = "articles:"
@@ -86,18 +86,18 @@ def add_to_articles(folder: Path, name: str) -> bool:
     if not isinstance(parsed, list) or name not in parsed:
         raise NotespressError(Problem(path, f"could not add '{name}' to the articles list; "
                                       "add it by hand", data.line("articles"), "articles"))
-    _write_new(path, new_text, replace=True)
+    _write_whole(path, new_text, overwrite=True)
     return True
 
 
-def _write_new(path: Path, text: str, replace: bool = False) -> None:
-    """Write a file whole or not at all; never over an existing one unless `replace`."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    if not replace and path.exists():
-        tmp.unlink()
-        raise NotespressError(Problem(path, "already exists; nothing was changed"))
-    tmp.replace(path)
+def _write_whole(path: Path, text: str, *, overwrite: bool = False) -> None:
+    """Write a file whole or not at all; never over an existing one unless `overwrite`."""
+    from .files import atomic_path
+
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        if not overwrite and path.exists():
+            raise NotespressError(Problem(path, "already exists; nothing was changed"))
 
 
 def yaml_front_matter(fields: dict[str, str]) -> str:
@@ -125,32 +125,36 @@ A footnote is called like this.[^1] Pictures go in the issue's images/ folder:
 def create_issue(root: Path, *, date: dt.date | None = None, title: str = "") -> NewIssue:
     """issues/issue-N with N one more than the highest issue number, an issue.yaml and a
     starter article."""
+    import yaml
+
     title = title.strip()
     if "\n" in title or "\r" in title:
         raise NotespressError(Problem(None, "--title must be one line"))
     issues = find_issues(root)
-    number = max([i.number for i in issues if i.number is not None] + [0]) + 1
-    taken = {i.name for i in issues} | {p.name for p in (root / "issues").glob("*")}
-    name = f"issue-{number}"
-    while name in taken:
-        number += 1
-        name = f"issue-{number}"
+    number = _next_number(root, issues)
     date = date or dt.date.today()
-    folder = root / "issues" / name
+    folder = root / "issues" / f"issue-{number}"
     folder.mkdir(parents=True)
     (folder / "images").mkdir()
-    import yaml
-
-    meta = {"number": number, "date": date.isoformat()}
+    meta: dict[str, object] = {"number": number, "date": date.isoformat()}
     if title:
         meta["title"] = title
     if issues and issues[-1].lang:  # a Persian publication's issues stay Persian
         meta["lang"] = issues[-1].lang
     text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    _write_new(folder / "issue.yaml", text.replace(f"'{date.isoformat()}'", date.isoformat()))
+    _write_whole(folder / "issue.yaml", text.replace(f"'{date.isoformat()}'", date.isoformat()))
     article = folder / "01-editorial.md"
-    _write_new(article, yaml_front_matter({"title": "Editorial"}) + "\n" + STARTER)
+    _write_whole(article, yaml_front_matter({"title": "Editorial"}) + "\n" + STARTER)
     return NewIssue(folder=folder, number=number, date=date, article=article)
+
+
+def _next_number(root: Path, issues: list[IssueInfo]) -> int:
+    """One more than the highest issue number, or more while issues/issue-N is taken."""
+    number = max([i.number for i in issues if i.number is not None] + [0]) + 1
+    taken = {i.name for i in issues} | {p.name for p in (root / "issues").glob("*")}
+    while f"issue-{number}" in taken:
+        number += 1
+    return number
 
 
 def create_article(root: Path, title: str, issue_ref: str | None = None, *,
@@ -158,7 +162,6 @@ def create_article(root: Path, title: str, issue_ref: str | None = None, *,
     """A new article with front matter and the next number prefix, in the issue named (the
     newest when None), added to the issue's `articles:` list when it has one."""
     from .config import LANG_RE
-    from .listing import resolve
 
     title = title.strip()
     problems = []
@@ -172,12 +175,12 @@ def create_article(root: Path, title: str, issue_ref: str | None = None, *,
                                       "en, fr or fa"))
     if problems:
         raise NotespressError(problems)
-    folder = resolve(root, issue_ref)
+    folder = issue_folder(root, issue_ref)
     info = read_issue_info(folder)
     name = next_article_name(folder, ascii_slug(title))
     path = folder / name
     fields = {"title": title, "author": author.strip(), "lang": lang}
-    _write_new(path, yaml_front_matter(fields) + "\n" + STARTER)
+    _write_whole(path, yaml_front_matter(fields) + "\n" + STARTER)
     try:
         listed = add_to_articles(folder, name)
     except NotespressError:

@@ -36,10 +36,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .errors import NotespressError, Problem
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .config import Publication
+    from .content import Article, Issue
+    from .render import LaidOut
+
+Page = Any  # a page WeasyPrint laid out (weasyprint.document.Page)
 
 DEFAULT_PORT = 8765
 DEFAULT_DPI = 80
@@ -84,9 +92,6 @@ class Watched:
             return "platform"
         return None
 
-    def paths(self) -> list[Path]:
-        return [self.root]
-
 
 def watch_changes(watched: Watched, stop: threading.Event | None = None
                   ) -> Iterator[set[Path]]:
@@ -97,7 +102,7 @@ def watch_changes(watched: Watched, stop: threading.Event | None = None
     def keep(_: Any, path: str) -> bool:
         return watched.kind(Path(path)) is not None
 
-    for changes in watchfiles.watch(*watched.paths(), watch_filter=keep, debounce=800,
+    for changes in watchfiles.watch(watched.root, watch_filter=keep, debounce=800,
                                     step=40, stop_event=stop, yield_on_timeout=False,
                                     rust_timeout=1000):
         paths = {Path(path) for _, path in changes}
@@ -140,11 +145,11 @@ class State:
 class _Layout:
     """The laid-out pages the preview shows, and what they were made from."""
 
-    pub: Any
-    issue: Any
-    pages: list[Any]  # WeasyPrint pages, maybe from several layouts
+    pub: Publication
+    issue: Issue
+    pages: list[Page]  # maybe from several layouts
     signatures: list[tuple[Any, ...]]
-    rendered: Any  # one of the layouts (any will do to write the pages)
+    rendered: LaidOut  # one of the layouts (any will do to write the pages)
     starts: dict[str, int] = field(default_factory=dict)  # anchor -> first page index
 
 
@@ -153,17 +158,17 @@ class Previewer:
 
     def __init__(self, root: Path, issue_ref: str, *, dpi: int = DEFAULT_DPI,
                  out_dir: Path | None = None) -> None:
-        from .listing import resolve
+        from .listing import issue_folder
 
         self.root = root.resolve()
         self.issue_ref = issue_ref
-        self.folder = resolve(self.root, issue_ref)
+        self.folder = issue_folder(self.root, issue_ref)
         self.watched = Watched(self.root, self.folder)
         self.dpi = dpi
         self.out_dir = out_dir or self.root / "build" / ".preview" / self.folder.name
         self.pictures = self.out_dir / "pages"
         self.state = State()
-        self.changed = threading.Condition()
+        self.state_changed = threading.Condition()  # notified with each new state
         self._layout: _Layout | None = None
         self._version = 0
         self._lock = threading.Lock()  # one layout or PDF at a time
@@ -202,36 +207,34 @@ class Previewer:
     def _publish(self, *, errors: tuple[str, ...], started: float, how: str = "",
                  provisional: bool = False, changed: tuple[int, ...] = (),
                  rtl: bool | None = None) -> State:
-        with self.changed:
+        with self.state_changed:
             old = self.state
-            self.state = State(build=old.build + 1, pages=self.pages_now(), errors=errors,
+            self.state = State(build=old.build + 1, pages=tuple(self._images), errors=errors,
                                seconds=round(time.perf_counter() - started, 3),
                                how=how or old.how, provisional=provisional,
                                rtl=old.rtl if rtl is None else rtl, changed=changed)
-            self.changed.notify_all()
+            self.state_changed.notify_all()
             return self.state
 
-    def pages_now(self) -> tuple[PageImage, ...]:
-        return tuple(self._images)
-
-    def _lay_out(self, pub: Any, issue: Any, changes: set[Path] | None, whole: bool = False
-                 ) -> tuple[_Layout, str, bool, bool]:
+    def _lay_out(self, pub: Publication, issue: Issue, changes: set[Path] | None,
+                 whole: bool = False) -> tuple[_Layout, str, bool, bool]:
         """The new layout, how it was made ("full" or "articles"), whether its page numbers
         after a changed article are provisional, and whether every picture must be made
         again (a layout, font or setting changed: the same text may look different)."""
         from . import adapter
 
         old = self._layout
-        kinds = {self.watched.kind(p) for p in changes} if changes is not None else {"layout"}
+        kinds: set[str | None] = ({self.watched.kind(p) for p in changes}
+                                  if changes is not None else {"layout"})
         redraw = old is None or "layout" in kinds
         parts = None
-        if not redraw and not whole and old is not None:
+        if old is not None and not redraw and not whole:
             try:
                 parts = self._parts(old, pub, issue, changes or set(), kinds)
             except _CannotSplit:
                 parts = None
-        if parts is None:
-            rendered = adapter.lay_out(pub, issue, adapter.assemble_issue(pub, issue))
+        if old is None or parts is None:
+            rendered = adapter.lay_out(pub, adapter.assemble_issue(pub, issue))
             pages = list(rendered.document.pages)
             return (_Layout(pub, issue, pages, [page_signature(p) for p in pages], rendered,
                             anchors(pages)), "full", False, redraw)
@@ -248,8 +251,8 @@ class Previewer:
         return (_Layout(pub, issue, pages, signatures, rendered, anchors(pages)), "articles",
                 moved, False)
 
-    def _parts(self, old: _Layout, pub: Any, issue: Any, changes: set[Path],
-               kinds: set[str | None]) -> list[tuple[int, int, Any]] | None:
+    def _parts(self, old: _Layout, pub: Publication, issue: Issue, changes: set[Path],
+               kinds: set[str | None]) -> list[tuple[int, int, LaidOut]] | None:
         """The parts to lay out again, as (first page index, end index, new layout), or
         None when the whole issue must be laid out again."""
         from . import adapter
@@ -257,11 +260,7 @@ class Previewer:
         if (pub != old.pub or _issue_key(issue) != _issue_key(old.issue)
                 or not adapter.lays_out_parts(self.root)):
             return None
-        before = {a.slug: a for a in old.issue.articles}
-        changed = [a for a in issue.articles if a != before.get(a.slug)]
-        pictures = {p.resolve() for p in changes if self.watched.kind(p) == "picture"}
-        changed += [a for a in issue.articles if a not in changed
-                    and any(ref.path.resolve() in pictures for ref in a.images)]
+        changed = self._changed_articles(old.issue, issue, changes)
         toc = [(a.slug, a.title, a.author, a.lang) for a in issue.articles]
         old_toc = [(a.slug, a.title, a.author, a.lang) for a in old.issue.articles]
         starts = old.starts
@@ -269,11 +268,8 @@ class Previewer:
         if (slugs != [a.slug for a in old.issue.articles] or any(s not in starts for s in slugs)
                 or len(changed) > max(2, len(slugs) // 2)):
             return None  # articles added, removed or reordered; or most of them changed
-        ends = {}
-        for index, slug in enumerate(slugs):
-            later = [starts[s] for s in slugs[index + 1:]] + [starts.get("platform",
-                                                                        len(old.pages))]
-            ends[slug] = later[0]
+        ends = {slug: starts[slugs[index + 1]] if index + 1 < len(slugs)
+                else starts.get("platform", len(old.pages)) for index, slug in enumerate(slugs)}
         parts = []
         cover = toc != old_toc or issue.articles[0] in changed
         for article in changed:
@@ -289,18 +285,27 @@ class Previewer:
                 toc_pages["platform"] = starts["platform"] + 1
             assembled = adapter.assemble_issue(pub, issue, part="cover", toc_pages=toc_pages)
             end = ends[slugs[0]]
-            parts.append((0, end, adapter.lay_out(pub, issue, assembled)))
+            parts.append((0, end, adapter.lay_out(pub, assembled)))
         if "platform" in kinds:
             if "platform" not in starts:
                 return None
             start = starts["platform"]
             assembled = adapter.assemble_issue(pub, issue, part="back", first_page=start + 1)
-            parts.append((start, len(old.pages), adapter.lay_out(pub, issue, assembled)))
+            parts.append((start, len(old.pages), adapter.lay_out(pub, assembled)))
         if not parts and "picture" in kinds:
             return None  # a picture no article shows (the layouts' own, maybe)
         return parts
 
-    def _article_part(self, pub: Any, issue: Any, article: Any, start: int) -> Any:
+    def _changed_articles(self, old: Issue, issue: Issue, changes: set[Path]) -> list[Article]:
+        """The articles whose text changed, then those that show a picture that changed."""
+        before = {a.slug: a for a in old.articles}
+        changed = [a for a in issue.articles if a != before.get(a.slug)]
+        pictures = {p.resolve() for p in changes if self.watched.kind(p) == "picture"}
+        return changed + [a for a in issue.articles if a not in changed
+                          and any(ref.path.resolve() in pictures for ref in a.images)]
+
+    def _article_part(self, pub: Publication, issue: Issue, article: Article, start: int
+                      ) -> LaidOut:
         """One article laid out on its own from page `start` (0-based): the layouts' back
         part (which continues an issue at a given page) with the article in its body."""
         from . import adapter
@@ -313,7 +318,7 @@ class Previewer:
         if element is None or body is None or close < 0:
             raise _CannotSplit
         html = back.html[:body.end()] + "\n" + element + "\n" + back.html[close:]
-        rendered = adapter.lay_out(pub, issue, dataclasses.replace(back, html=html))
+        rendered = adapter.lay_out(pub, dataclasses.replace(back, html=html))
         first = rendered.document.pages[0] if rendered.document.pages else None
         if first is None or article.slug not in first.anchors:
             raise _CannotSplit
@@ -363,10 +368,18 @@ class Previewer:
                 self._pdf_for = id(layout)
             return target
 
+    def collect_garbage(self) -> None:
+        """Collect now what the last layouts left (between two layouts: while the editor
+        reads, not at the start of the next layout)."""
+        from . import adapter
+
+        with self._lock:
+            adapter.collect_garbage()
+
     def wait(self, after: int, timeout: float) -> State:
         """The state once build number `after` is passed (or the timeout)."""
-        with self.changed:
-            self.changed.wait_for(lambda: self.state.build > after, timeout=timeout)
+        with self.state_changed:
+            self.state_changed.wait_for(lambda: self.state.build > after, timeout=timeout)
             return self.state
 
 
@@ -375,7 +388,7 @@ class _CannotSplit(NotespressError):
         super().__init__(Problem(None, "the layouts cannot lay out one article on its own"))
 
 
-def _issue_key(issue: Any) -> tuple[Any, ...]:
+def _issue_key(issue: Issue) -> tuple[Any, ...]:
     """What of an issue besides its articles' text changes every page."""
     return tuple(getattr(issue, f.name) for f in dataclasses.fields(issue)
                  if f.name not in ("articles", "warnings"))
@@ -395,7 +408,7 @@ def article_element(html: str, slug: str) -> str | None:
     return None
 
 
-def anchors(pages: list[Any]) -> dict[str, int]:
+def anchors(pages: list[Page]) -> dict[str, int]:
     """The first page (0-based) of each anchor (an article's id, 'platform'...)."""
     where: dict[str, int] = {}
     for index, page in enumerate(pages):
@@ -404,7 +417,7 @@ def anchors(pages: list[Any]) -> dict[str, int]:
     return where
 
 
-def page_signature(page: Any) -> tuple[Any, ...]:
+def page_signature(page: Page) -> tuple[Any, ...]:
     """What a laid-out page draws, compared between two layouts: every box's kind, place and
     size, its text, and the picture it shows."""
     out: list[Any] = []
@@ -462,8 +475,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    previewer: Previewer
-    hosts: frozenset[str]
+    server: PreviewServer
     server_version = "notespress-preview"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -471,11 +483,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         host = (self.headers.get("Host") or "").lower()
-        if host not in self.hosts:  # another site's page reaching here through its name
+        if host not in self.server.hosts:  # another site's page reaching here through its name
             self._send(403, b"forbidden", "text/plain")
             return
         path = urlsplit(self.path).path
-        previewer = self.previewer
+        previewer = self.server.previewer
         if path == "/":
             self._send(200, PAGE_HTML.read_bytes(), "text/html; charset=utf-8")
         elif path == "/state.json":
@@ -524,10 +536,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         seen = -1
-        stop = getattr(self.server, "stopping", None)
         try:
-            while stop is None or not stop.is_set():
-                state = self.previewer.wait(seen, timeout=15)
+            while not self.server.stopping.is_set():
+                state = self.server.previewer.wait(seen, timeout=15)
                 if state.build > seen:
                     seen = state.build
                     self.wfile.write(f"data: {json.dumps(state.as_json())}\n\n".encode())
@@ -539,22 +550,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):
+    """The preview's web page, on `host`:`port`; it answers only requests addressed to it by
+    one of its own names (`hosts`), so that another site cannot read it through DNS."""
+
     daemon_threads = True
 
     def __init__(self, previewer: Previewer, host: str, port: int) -> None:
-        handler = type("Handler", (_Handler,), {"previewer": previewer})
+        self.previewer = previewer
         self.stopping = threading.Event()
-        super().__init__((host, port), handler)
-        bound = self.server_address[1]
+        super().__init__((host, port), _Handler)
+        address, self.port = self.server_address[0], self.server_address[1]
+        self.address = address if isinstance(address, str) else bytes(address).decode()
         names = {host, "127.0.0.1", "localhost", "[::1]"} if host in (
             "127.0.0.1", "localhost", "::1") else {host}
-        handler.hosts = frozenset(f"{name}:{bound}".lower() for name in names)
+        self.hosts = frozenset(f"{name}:{self.port}".lower() for name in names)
 
     @property
     def url(self) -> str:
-        host = self.server_address[0]
-        return f"http://{'127.0.0.1' if host in ('127.0.0.1', '0.0.0.0') else host}:" \
-               f"{self.server_address[1]}/"
+        host = "127.0.0.1" if self.address in ("127.0.0.1", "0.0.0.0") else self.address
+        return f"http://{host}:{self.port}/"
 
 
 @dataclass
@@ -573,8 +587,8 @@ class Running:
     def close(self) -> None:
         self.stop.set()
         self.server.stopping.set()
-        with self.previewer.changed:
-            self.previewer.changed.notify_all()
+        with self.previewer.state_changed:
+            self.previewer.state_changed.notify_all()
         self.server.shutdown()
         self.server.server_close()
         for thread in self.threads:
@@ -614,8 +628,7 @@ def start_preview(root: Path, issue_ref: str, *, host: str = "127.0.0.1",
         state = previewer.rebuild(None)
         if on_build:
             on_build(state)
-        with previewer._lock:
-            adapter.collect_garbage()
+        previewer.collect_garbage()
         while not stop.is_set():
             with wake:
                 if not pending and not previewer.state.provisional:
@@ -632,8 +645,7 @@ def start_preview(root: Path, issue_ref: str, *, host: str = "127.0.0.1",
             if on_build:
                 on_build(state)
             if not pending:  # while the editor reads: not at the start of the next layout
-                with previewer._lock:
-                    adapter.collect_garbage()
+                previewer.collect_garbage()
 
     threads = [threading.Thread(target=target, name=name, daemon=True)
                for name, target in (("preview-watch", watcher), ("preview-build", builder),
@@ -647,14 +659,15 @@ def start_preview(root: Path, issue_ref: str, *, host: str = "127.0.0.1",
 
 
 def watch_builds(root: Path, issue_ref: str, *, editions: Iterable[str] | None = None,
-                 report: Callable[[Any], None], stop: threading.Event | None = None) -> None:
+                 report: Callable[[BuildResult | NotespressError], None],
+                 stop: threading.Event | None = None) -> None:
     """Build the issue's editions now and after every change, until `stop` (or Ctrl-C);
     `report` gets each BuildResult or NotespressError."""
     from . import adapter
-    from .listing import resolve
+    from .listing import issue_folder
 
     root = root.resolve()
-    watched = Watched(root, resolve(root, issue_ref))
+    watched = Watched(root, issue_folder(root, issue_ref))
 
     def once() -> None:
         try:

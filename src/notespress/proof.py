@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotespressError, Problem
-from .listing import ArticleStats, article_table
+from .listing import ArticleStats, article_table, destination_pages
 
 THUMB_HEIGHT = 300  # CSS px, one per pixel of the sheet
 SPREADS_PER_ROW = 4
@@ -46,14 +46,8 @@ class Proof:
 
 def page_roles(pdf: Path, rows: list[ArticleStats], pad: int) -> list[PageRole]:
     """What each page of the PDF is: which article, a padding page, the platform."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(pdf)
-    total = len(reader.pages)
-    platform = None
-    for name, destination in reader.named_destinations.items():
-        if str(name).lstrip("/") == "platform":
-            platform = reader.get_destination_page_number(destination) + 1
+    starts, total = destination_pages(pdf, {"platform"})
+    platform = starts.get("platform")
     roles = []
     for number in range(1, total + 1):
         role = PageRole(number, "back")
@@ -132,13 +126,11 @@ def sheet_html(title: list[str], pictures: list[Path], roles: list[PageRole],
         parts.append(f'<div class="spread">{"".join(figures)}</div>')
     cells = []
     for index, row in enumerate(rows, start=1):
-        where = "" if not row.pages else (str(row.pages[0]) if row.pages[0] == row.pages[1]
-                                           else f"{row.pages[0]}–{row.pages[1]}")
         colour = COLOURS[(index - 1) % len(COLOURS)]
         cells.append(
             f'<tr><td class="n"><span class="swatch" style="background:{colour}"></span>'
             f'{index}</td><td dir="auto" lang="{e(row.lang)}">{e(row.title)}</td>'
-            f'<td dir="auto">{e(row.author)}</td><td class="n">{where}</td>'
+            f'<td dir="auto">{e(row.author)}</td><td class="n">{row.page_span("–")}</td>'
             f'<td class="n">{row.page_count or ""}</td><td class="n">{row.words:,}</td>'
             f'<td class="n">{row.pictures}</td><td class="n">{row.minutes} min</td></tr>')
     words = sum(r.words for r in rows)
@@ -182,47 +174,63 @@ th {{ border-bottom: 2px solid #000; }}
 def make_proof(root: Path, issue_ref: str, *, force: bool = False) -> Proof:
     """Build the issue if it is not up to date, then write its proof sheet."""
     from . import adapter
-    from .listing import resolve
+    from .listing import issue_folder
     from .manifest import read_manifest
-
-    root = root.resolve()
-    folder = resolve(root, issue_ref)
-    result = adapter.build_editions(root, issue_ref, force=force)
-    screen = next((o for o in result.outputs if o.kind == "screen"), None)
-    if screen is None:  # the issue's editions leave it out: made for the proof
-        result = adapter.build_editions(root, issue_ref, editions=("screen",), force=force)
-        screen = next(o for o in result.outputs if o.kind == "screen")
-    out_dir = root / "build" / folder.name
-    pad = int(read_manifest(out_dir).get("pad", 0))
-    rows = article_table(folder, screen.path, pad)
-    pub, issue = adapter.load(root, issue_ref)
     from .typography import is_rtl
 
-    roles = page_roles(screen.path, rows, pad)
-    stem = screen.path.name.removesuffix(".pdf").removesuffix("-screen")
+    root = root.resolve()
+    folder = issue_folder(root, issue_ref)
+    screen = _screen_edition(root, issue_ref, force)
+    out_dir = root / "build" / folder.name
+    pad = int(read_manifest(out_dir).get("pad", 0))
+    rows = article_table(folder, screen, pad)
+    pub, issue = adapter.load(root, issue_ref)
+    roles = page_roles(screen, rows, pad)
+    stem = screen.name.removesuffix(".pdf").removesuffix("-screen")
     target = out_dir / f"{stem}-proof.png"
     title = [f"{pub.name} No. {issue.number}", *([issue.title] if issue.title else []),
              issue.date.isoformat(), f"{len(roles)} pages"]
     with tempfile.TemporaryDirectory(prefix=".proof-", dir=out_dir) as tmp:
-        folder_tmp = Path(tmp)
-        pictures = thumbnails(screen.path, folder_tmp)
+        pictures = thumbnails(screen, Path(tmp))
         markup = sheet_html(title, pictures, roles, rows, rtl=is_rtl(issue.lang),
                             platform_title=pub.platform_title or "Platform",
                             table_header=["#", "article", "author", "pages", "count", "words",
                                           "pictures", "reading"])
-        sheet_pdf = folder_tmp / "proof.pdf"
-        adapter.render_page(root, markup, sheet_pdf)
-        done = subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", str(sheet_pdf),
-                               str(folder_tmp / "sheet")], capture_output=True, text=True)
-        if done.returncode:
-            raise NotespressError(Problem(sheet_pdf, f"pdftoppm: {done.stderr[:200]}"))
-        _crop(folder_tmp / "sheet.png", target)
-    return Proof(image=target, pdf=screen.path, pages=len(roles), rows=tuple(rows))
+        _write_sheet(root, markup, Path(tmp), target)
+    return Proof(image=target, pdf=screen, pages=len(roles), rows=tuple(rows))
+
+
+def _screen_edition(root: Path, issue_ref: str, force: bool) -> Path:
+    """The issue's screen edition, built if the issue is not up to date (and built alone
+    when the issue's editions leave it out)."""
+    from . import adapter
+
+    result = adapter.build_editions(root, issue_ref, force=force)
+    screen = next((o for o in result.outputs if o.kind == "screen"), None)
+    if screen is None:
+        result = adapter.build_editions(root, issue_ref, editions=("screen",), force=force)
+        screen = next(o for o in result.outputs if o.kind == "screen")
+    return screen.path
+
+
+def _write_sheet(root: Path, markup: str, folder: Path, target: Path) -> None:
+    """Lay the sheet out (in `folder`) and write it to `target` as one PNG."""
+    from . import adapter
+
+    sheet_pdf = folder / "proof.pdf"
+    adapter.render_page(root, markup, sheet_pdf)
+    done = subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", str(sheet_pdf),
+                           str(folder / "sheet")], capture_output=True, text=True)
+    if done.returncode:
+        raise NotespressError(Problem(sheet_pdf, f"pdftoppm: {done.stderr[:200]}"))
+    _crop(folder / "sheet.png", target)
 
 
 def _crop(source: Path, target: Path) -> None:
     """The sheet without the empty page below it."""
     from PIL import Image, ImageChops
+
+    from .files import atomic_path
 
     with Image.open(source) as image:
         sheet = image.convert("RGB")
@@ -230,6 +238,5 @@ def _crop(source: Path, target: Path) -> None:
     box = ImageChops.difference(sheet, background).getbbox()
     if box:
         sheet = sheet.crop((0, 0, sheet.width, min(sheet.height, box[3] + 30)))
-    tmp = target.with_name(f".{target.name}.tmp")
-    sheet.save(tmp, "PNG", optimize=True)
-    tmp.replace(target)
+    with atomic_path(target) as tmp:
+        sheet.save(tmp, "PNG", optimize=True)
