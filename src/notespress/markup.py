@@ -24,14 +24,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from pathlib import Path
+from typing import Any, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import limits, markup_bidi, markup_blocks, markup_code, markup_html, markup_links
-from .errors import Problem
+from .errors import Problem, Severity
 from .markup_images import ImageRef, decorative_html
 from .markup_images import check as check_image
 from .typography import is_rtl, local_digits
@@ -65,10 +67,11 @@ def _parser(lang: str) -> MarkdownIt:
                                    "quotes": quotes_for(lang),
                                    "maxNesting": limits.MAX_NESTING + 10})
     md.enable(["replacements", "smartquotes", "table", "strikethrough", "linkify"])
-    md.linkify.set({"fuzzy_link": False})
+    if md.linkify is not None:
+        md.linkify.set({"fuzzy_link": False})
     # every link is resolved (and refused) by markup_links, with a reason and a line:
     # markdown-it's own check would print a refused link as its Markdown, brackets and all
-    md.validateLink = lambda url: True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     first_rule = md.block.ruler.__rules__[0].name
     md.block.ruler.before(first_rule, "nesting_guard", _nesting_guard)
     md.core.ruler.after("block", "heading_ids_as_written", markup_links.ids_as_written)
@@ -105,7 +108,7 @@ def typeset_plain(text: str, lang: str) -> str:
     return "".join(out) or text
 
 
-def _nesting_guard(state, start: int, end: int, silent: bool) -> bool:
+def _nesting_guard(state: Any, start: int, end: int, silent: bool) -> bool:
     """Stop, and say where, before markdown-it's own limit drops the rest in silence."""
     if silent or state.level < limits.MAX_NESTING:
         return False
@@ -117,7 +120,7 @@ def _nesting_guard(state, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-def _addresses_as_typed(state) -> None:
+def _addresses_as_typed(state: Any) -> None:
     """An address shown as a link's text keeps its dashes, quotes and dots (the typographer
     and French spacing change only "text" tokens)."""
     for token in state.tokens:
@@ -135,7 +138,7 @@ def _addresses_as_typed(state) -> None:
                 child.type = "url_text"
 
 
-def _french_spacing(state) -> None:
+def _french_spacing(state: Any) -> None:
     from .typography import french_spacing
 
     for token in state.tokens:
@@ -145,11 +148,11 @@ def _french_spacing(state) -> None:
                     child.content = french_spacing(child.content)
 
 
-def _render_pullquote(self, tokens, idx, options, env) -> str:
+def _render_pullquote(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return '<aside class="pullquote">\n' if tokens[idx].nesting == 1 else "</aside>\n"
 
 
-def _render_table(self, tokens, idx, options, env) -> str:
+def _render_table(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     """A table; on paper a wide one in a box the layouts let span the columns (`table-wide`),
     on the web each in a frame that scrolls on a narrow screen (`table-scroll`)."""
     token = tokens[idx]
@@ -198,11 +201,11 @@ def _mark_wide_tables(tokens: list[Token]) -> None:
             closing.meta = {**(closing.meta or {}), "wide": True}
 
 
-def _render_url_text(self, tokens, idx, options, env) -> str:
+def _render_url_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return escape(tokens[idx].content, quote=False)
 
 
-def _render_footnote_ref(self, tokens, idx, options, env) -> str:
+def _render_footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
     number = meta["id"] + 1
     prefix = env["id_prefix"]
@@ -227,27 +230,27 @@ def _call_id(meta: dict, prefix: str) -> str:
     return f"{prefix}call-{meta['id'] + 1}" + (f"-{sub + 1}" if sub else "")
 
 
-def _web_notes_open(self, tokens, idx, options, env) -> str:
+def _web_notes_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     prefix = env["id_prefix"]
     return (f'<section class="notes" role="doc-endnotes" aria-labelledby="{prefix}notes">\n'
             f'<h2 class="notes-title" id="{prefix}notes">'
             f'{escape(_word(env, "web_notes", "Notes"))}</h2>\n<ol>\n')
 
 
-def _web_notes_close(self, tokens, idx, options, env) -> str:
+def _web_notes_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return "</ol>\n</section>\n"
 
 
-def _web_note_open(self, tokens, idx, options, env) -> str:
+def _web_note_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return (f'<li id="{env["id_prefix"]}note-{tokens[idx].meta["id"] + 1}" '
             'role="doc-endnote">')
 
 
-def _web_note_close(self, tokens, idx, options, env) -> str:
+def _web_note_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return "</li>\n"
 
 
-def _web_backref(self, tokens, idx, options, env) -> str:
+def _web_backref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
     sub = meta.get("subId", 0)
     calls = env.get("footnotes", {}).get("list", {}).get(meta["id"], {}).get("count", 1)
@@ -257,7 +260,7 @@ def _web_backref(self, tokens, idx, options, env) -> str:
             f'role="doc-backlink" aria-label="{label}">\u2191{mark}</a>')
 
 
-def _render_image(self, tokens, idx, options, env) -> str:
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     """An image inside a line of text (a picture alone in its paragraph is a figure)."""
     token = tokens[idx]
     ref: ImageRef | None = token.meta.get("ref")
@@ -398,7 +401,11 @@ class _Job:
         self.removed: dict[str, list[int]] = {}
         self.rtl = is_rtl(source.lang)
 
-    def problem(self, message: str, line: int | None, severity: str = "error") -> None:
+    @property
+    def _renderer(self) -> RendererHTML:
+        return cast(RendererHTML, self.md.renderer)
+
+    def problem(self, message: str, line: int | None, severity: Severity = "error") -> None:
         where = self.source.first_line + line if line is not None else self.source.first_line
         self.result.problems.append(Problem(self.source.path, message, where,
                                             severity=severity))
@@ -577,7 +584,7 @@ class _Job:
         ref: ImageRef | None = (image.meta or {}).get("ref")
         children = image.children or []
         caption = _plain_text(children).strip()
-        caption_html = self.md.renderer.renderInline(children, self.md.options,
+        caption_html = self._renderer.renderInline(children, self.md.options,
                                                      {"id_prefix": self.source.id_prefix,
                                                       "medium": self.medium}).strip()
         title = str(image.attrGet("title") or "")
@@ -669,7 +676,8 @@ def _extract_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> list[T
             current = None
         elif current is not None and token.type == "inline":
             children = [c for c in token.children or [] if c.type != "footnote_anchor"]
-            paragraphs.append(md.renderer.renderInline(children, md.options, env).strip())
+            renderer = cast(RendererHTML, md.renderer)
+            paragraphs.append(renderer.renderInline(children, md.options, env).strip())
         elif not inside_block:
             kept.append(token)
     env["notespress_notes"] = notes

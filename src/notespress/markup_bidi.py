@@ -129,9 +129,9 @@ def _level(nodes: list[_Node], other: str, direction: str, out: list[Token]) -> 
     index = 0
     while index < len(units):
         kind = units[index][0]
-        starts = kind == other or (other == "L" and kind == "EN" and
+        begins = kind == other or (other == "L" and kind == "EN" and
                                    _next_strong(units, index + 1) == "L")
-        if not starts:
+        if not begins:
             index += 1
             continue
         last = index

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from html import escape
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -41,7 +42,7 @@ def use(md: MarkdownIt) -> None:
     md.add_render_rule("task_box", _render_task)
 
 
-def _render_box(self, tokens, idx, options, env) -> str:
+def _render_box(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     if token.nesting != 1:
         return "</div>\n"
@@ -52,7 +53,7 @@ def _render_box(self, tokens, idx, options, env) -> str:
     return f'<div class="{classes}">{head}\n'
 
 
-def _render_task(self, tokens, idx, options, env) -> str:
+def _render_task(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     checked = tokens[idx].meta.get("checked", False)
     return f'<span class="task-box">{CHECKED if checked else UNCHECKED}</span> '
 

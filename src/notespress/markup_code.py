@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 # A piece of inline code ends after a run of these characters (and the spaces after it),
 # when the run follows a letter, digit or closing sign and more code comes after it, or
@@ -71,21 +75,21 @@ def _line_html(line: str) -> str:
     return f'<span class="line"{style}>{escape(line, quote=False) or " "}</span>'
 
 
-def render_fence(self, tokens, idx, options, env) -> str:
+def render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     info = token.info.strip().split()
     return block_html(token.content, info[0] if info else "")
 
 
-def render_code_block(self, tokens, idx, options, env) -> str:
+def render_code_block(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return block_html(tokens[idx].content)
 
 
-def render_code_inline(self, tokens, idx, options, env) -> str:
+def render_code_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return inline_html(tokens[idx].content)
 
 
-def use(md) -> None:
+def use(md: MarkdownIt) -> None:
     """Set code as code in this parser's output."""
     md.add_render_rule("fence", render_fence)
     md.add_render_rule("code_block", render_code_block)

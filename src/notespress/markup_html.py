@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Literal
 
 from markdown_it.token import Token
 
@@ -105,7 +106,7 @@ def inline(children: list[Token], lines: list[int], report: Report) -> list[Toke
     return out
 
 
-def _html(content: str, nesting: int = 0) -> Token:
+def _html(content: str, nesting: Literal[-1, 0, 1] = 0) -> Token:
     """Raw HTML to print; an opening (1) or closing (-1) tag says so, for the passes that
     need the elements (bidirectional runs)."""
     return Token("html_inline", "", nesting, content=content)

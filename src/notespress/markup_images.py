@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import limits
@@ -179,7 +180,7 @@ def _reason(exc: BaseException) -> str:
     return text[:80] if text else type(exc).__name__
 
 
-def _printable_copy(img, path: Path, cache: Path | None) -> Path | None:
+def _printable_copy(img: Any, path: Path, cache: Path | None) -> Path | None:
     """A PNG of `img` that WeasyPrint prints as it should, kept in `cache` by the hash of
     the original's content; None when there is no cache to keep it in."""
     if cache is None:

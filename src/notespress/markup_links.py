@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it.token import Token
@@ -51,7 +53,7 @@ def anchor_key(fragment: str) -> str:
                                                                                    ""))
 
 
-def ids_as_written(state) -> None:
+def ids_as_written(state: Any) -> None:
     """A core rule, before the inline text is read: the id written after a heading is taken
     out of its text, to be its id."""
     tokens = state.tokens
@@ -236,7 +238,7 @@ class Notes:
         return self.numbers.setdefault(href, len(self.numbers) + 1)
 
 
-def notes_html(notes: Notes, title: str, prefix: str, digits) -> str:
+def notes_html(notes: Notes, title: str, prefix: str, digits: Callable[[int], str]) -> str:
     items = "".join(
         f'<li id="{prefix}-link-{number}"><span class="link-number">{digits(number)}</span> '
         f'<a href="{escape(href)}" dir="ltr">{address_html(display_address(href))}</a></li>'

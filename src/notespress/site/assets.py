@@ -6,6 +6,7 @@ deleted at any time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -13,8 +14,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import NotespressError, Problem
 from . import adapters
@@ -72,7 +75,7 @@ def _key(*parts: object) -> str:
     return hashlib.sha256("\0".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
 
-def _cached(cache: Path, name: str, make) -> Path:
+def _cached(cache: Path, name: str, make: Callable[[Path], object]) -> Path:
     """`cache/name`, made by `make(path)` through a temporary file when it is not there."""
     target = cache / name
     if not target.is_file():
@@ -104,12 +107,13 @@ def picture(path: Path, cache: Path, hashes: Hashes) -> Picture:
         return Picture(path, (Variant(width, height, file, ".svg"),))
     sizes = folder / f"{_key(digest, VERSION, 'size')}.txt"
     try:
-        full_width, full_height, kind = sizes.read_text().split()
+        width_text, height_text, kind = sizes.read_text().split()
+        full = (int(width_text), int(height_text))
     except (OSError, ValueError):
         full_width, full_height, kind = _describe(path)
         folder.mkdir(parents=True, exist_ok=True)
         sizes.write_text(f"{full_width} {full_height} {kind}\n")
-    full = (int(full_width), int(full_height))
+        full = (int(full_width), int(full_height))
     suffix = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}.get(kind, ".png")
     widths = [w for w in PICTURE_WIDTHS if w < full[0]]
     if full[0] <= PICTURE_WIDTHS[-1]:
@@ -118,7 +122,7 @@ def picture(path: Path, cache: Path, hashes: Hashes) -> Picture:
     for width in widths:
         height = max(1, round(full[1] * width / full[0]))
         file = _cached(folder, f"{_key(digest, VERSION, width, JPEG_QUALITY)}{suffix}",
-                       lambda target, w=width, h=height: _resize(path, target, (w, h), suffix))
+                       functools.partial(_resize_to, path, (width, height), suffix))
         variants.append(Variant(width, height, file, suffix))
     return Picture(path, tuple(variants))
 
@@ -134,18 +138,23 @@ def _describe(path: Path) -> tuple[int, int, str]:
         return width, height, image.format or ""
 
 
-def _orientation(image) -> int:
+def _orientation(image: Any) -> int:
     try:
         return int(image.getexif().get(0x0112, 1))
     except Exception:  # a damaged EXIF block: the picture as stored
         return 1
 
 
+def _resize_to(source: Path, size: tuple[int, int], suffix: str, target: Path) -> None:
+    _resize(source, target, size, suffix)
+
+
 def _resize(source: Path, target: Path, size: tuple[int, int], suffix: str) -> None:
     from PIL import Image, ImageOps
 
-    with Image.open(source) as image:
-        image.seek(0)
+    with Image.open(source) as opened:
+        opened.seek(0)
+        image: Image.Image = opened
         profile = image.info.get("icc_profile")  # (the colours as the camera meant them)
         if _orientation(image) != 1:
             image = ImageOps.exif_transpose(image)
