@@ -315,9 +315,7 @@ def check(
         typer.echo(json.dumps({"issue": result.issue.name, "errors": len(result.errors),
                                "warnings": len(result.warnings),
                                "findings": [f.as_dict() for f in result.findings]}, indent=2))
-    else:
-        for warning in result.issue.warnings:
-            typer.echo(str(warning))
+    else:  # (the issue's warnings are among the findings, as rule "content")
         for finding in result.findings:
             typer.echo(str(finding))
         typer.echo(f"{result.issue.name}: {len(result.errors)} error(s), "
