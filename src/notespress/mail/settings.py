@@ -198,20 +198,17 @@ def check_mail_settings(raw: Any, path: Path, lines: Mapping[str, int] | int | N
 def mail_lines(path: Path) -> dict[str, int]:
     """The line of `mail:` (under the key "") and of each key inside it, in notespress.yaml;
     empty when the file cannot be read."""
-    import yaml
+    from ..limits import MAX_CONFIG_BYTES
+    from ..sources import parse_yaml, read_text
 
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        doc = parse_yaml(read_text(path, limit=MAX_CONFIG_BYTES), path)
+    except NotespressError:
         return {}
-    found: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value in node.value:
-            if key_node.value == "mail":
-                found[""] = key_node.start_mark.line + 1
-                if isinstance(value, yaml.MappingNode):
-                    for inner, _ in value.value:
-                        found[str(inner.value)] = inner.start_mark.line + 1
+    found = {key[len("mail."):]: line for key, line in doc.lines.items()
+             if key.startswith("mail.")}
+    if "mail" in doc.lines:
+        found[""] = doc.lines["mail"]
     return found
 
 
