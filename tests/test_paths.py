@@ -250,3 +250,22 @@ def test_editions_are_published_as_a_set(ws: Path, monkeypatch) -> None:
     monkeypatch.setattr(publish.os, "replace", real_replace)
     assert not (out / publish.JOURNAL).exists()
     assert build(ws, "3").up_to_date  # the set was completed, manifest and all
+
+
+def test_a_full_disk_is_one_line_naming_the_folder(ws: Path, monkeypatch) -> None:
+    import errno
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from notespress.cli import app
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    result = CliRunner().invoke(app, ["build", "3", "-w", str(ws)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("error: ") and "build/issue-3" in lines[-1]
+    assert "the disk is full: free some room and build again" in lines[-1]
