@@ -132,24 +132,28 @@ def _list_id(value: str) -> str | None:
 
 # key in notespress.yaml -> (attribute of MailSettings, checker, help)
 KEYS: dict[str, tuple[str, Check, str]] = {
-    "from": ("sender", _text(_sender), "the From address, 'Name <address>'"),
-    "reply_to": ("reply_to", _text(_sender), "where replies go"),
-    "host": ("host", _text(_host), "the SMTP server"),
-    "port": ("port", _whole(1, 65535), "its port (587 for starttls, 465 for ssl)"),
-    "security": ("security", _text(_security), "starttls, ssl or none"),
+    "from": ("sender", _text(_sender), "the From address, 'Name <address>' (required to send)"),
+    "reply_to": ("reply_to", _text(_sender), "where replies go (default: the From address)"),
+    "host": ("host", _text(_host), "the SMTP server that sends the messages"),
+    "port": ("port", _whole(1, 65535), "the SMTP server's port"),
+    "security": ("security", _text(_security), "starttls, ssl or none: how the connection "
+                 "is encrypted"),
     "user": ("user", _text(), "the SMTP login"),
-    "subject": ("subject", _text(_subject), "the subject, a template"),
-    "list_id": ("list_id", _text(_list_id), "the List-Id, e.g. red-notes.example.org"),
-    "unsubscribe_email": ("unsubscribe_email", _text(_address), "where to unsubscribe"),
+    "subject": ("subject", _text(_subject), "the subject, a template of the layouts' kind"),
+    "list_id": ("list_id", _text(_list_id), "the List-Id, e.g. red-notes.example.org "
+                "(default: the slug and the domain of the From address)"),
+    "unsubscribe_email": ("unsubscribe_email", _text(_address),
+                          "where readers write to unsubscribe (default: the From address)"),
     "unsubscribe_url": ("unsubscribe_url",
                         _text(lambda v: url_problem(v, ("email",), ("https",))),
                         "a one-click unsubscribe page, https, may contain {email}"),
     "link": ("link", _text(lambda v: url_problem(v, ("file",), ("https", "http"))),
              "where the PDF is published, may contain {file}: link instead of attaching"),
-    "attach_limit": ("attach_limit", _size, "the largest PDF to attach"),
+    "attach_limit": ("attach_limit", _size, "the largest PDF to attach: 7340032, 7MB, 500KB"),
     "rate": ("rate", _positive, "messages per minute"),
     "retries": ("retries", _whole(0, 20), "tries again after a temporary failure"),
-    "retry_delay": ("retry_delay", _positive, "seconds before the first retry"),
+    "retry_delay": ("retry_delay", _positive, "seconds before the first retry, doubled at "
+                    "each retry"),
     "timeout": ("timeout", _positive, "seconds to wait for the server"),
 }
 
