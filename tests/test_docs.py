@@ -344,3 +344,79 @@ def test_the_commands_of_a_page_run_in_a_fresh_publication(
 
 def test_the_sessions_are_there() -> None:
     assert {"editor", "layouts", "import", "printing", "mail"} <= set(SESSIONS)
+
+
+def _inline_commands() -> list[tuple[str, str]]:
+    """The `notespress ...` commands written inside the text of the docs (code spans)."""
+    found = []
+    for page in docs_pages():
+        text = re.sub(r"^(```+).*?^\1", "", page.read_text(encoding="utf-8"),
+                      flags=re.DOTALL | re.MULTILINE)
+        for number, match in enumerate(re.finditer(r"`(notespress [^`]+)`", text)):
+            line = match.group(1)
+            if "..." not in line and "NAME" not in line:
+                found.append((f"{page.name}~{number}", line))
+    return found
+
+
+INLINE = _inline_commands()
+
+
+@pytest.mark.parametrize(("where", "line"), INLINE, ids=[w for w, _ in INLINE])
+def test_each_command_named_in_the_text_exists(where: str, line: str) -> None:
+    args = shlex.split(line)[1:]
+    result = runner.invoke(app, [*args, "--help"])
+    assert result.exit_code == 0, f"{where}: {line}\n{result.output}"
+
+
+def _own_font(root: Path) -> None:
+    """fonts/docs-sans/: Lato under another family name ("Docs Sans"), with its licence."""
+    from fontTools.ttLib import TTFont
+
+    from notespress.resources import default_fonts
+
+    family = root / "fonts" / "docs-sans"
+    family.mkdir(parents=True)
+    font = TTFont(default_fonts() / "lato" / "Lato-Regular.ttf")
+    names = {1: "Docs Sans", 16: "Docs Sans", 4: "Docs Sans Regular", 6: "DocsSans-Regular"}
+    for record in font["name"].names:
+        if record.nameID in names:
+            record.string = names[record.nameID]
+    font.save(family / "DocsSans-Regular.ttf")
+    (family / "OFL.txt").write_bytes((default_fonts() / "lato" / "OFL.txt").read_bytes())
+
+
+def _uses_own_font(root: Path) -> bool:
+    from .pdfcheck import Pdf
+
+    result = build(root, "issue-1", editions=("screen",))
+    assert not [w for w in result.warnings if w.is_error]
+    names = [f["name"] for f in Pdf(result.output("screen").path).fonts()]
+    return any(name.split("+")[-1] in ("Docs-Sans", "DocsSans-Regular") for name in names)
+
+
+@pytest.mark.slow
+def test_a_font_of_ones_own_as_look_md_says(tmp_path: Path) -> None:
+    """docs/look.md, "Fonts of your own": a family in fonts/ with its licence, named in
+    layouts/custom.css, is the face the PDF uses."""
+    root = init(tmp_path / "pub")
+    _own_font(root)
+    assert not _uses_own_font(root)
+    (root / "layouts" / "custom.css").write_text(
+        '.article-title { font-family: "Docs Sans"; font-weight: normal; }\n',
+        encoding="utf-8")
+    assert _uses_own_font(root)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["text_font", "heading_font"])
+@pytest.mark.xfail(strict=True, reason="the default layouts name their faces instead of using "
+                   "var(--text-font) and var(--heading-font): issue 15 (the design branch) "
+                   "makes them; remove this mark when it is merged")
+def test_the_faces_set_in_notespress_yaml_as_look_md_says(key: str, tmp_path: Path) -> None:
+    """docs/look.md, "A colour and the faces": text_font and heading_font name a family of
+    fonts/, and the PDF uses it."""
+    root = init(tmp_path / "pub")
+    _own_font(root)
+    merge_yaml(root / "notespress.yaml", f"{key}: Docs Sans")
+    assert _uses_own_font(root)
