@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
@@ -157,24 +156,29 @@ ENVIRONMENT = """\
 
 
 def cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a table's cell: no line break, and `|` and `<` not read as Markdown."""
+    return (text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+            .replace(">", "&gt;"))
 
 
-def shown(value: Any) -> str:
-    """A default as it would be written in the file."""
-    if value is None or value == "":
+def shown(value: Any, kind: str = "") -> str:
+    """A default as it would be written in the file ('' for none)."""
+    if value is None or value == "" or (value == 0 and not isinstance(value, bool)):
         return ""
     if isinstance(value, bool):
         return "`true`" if value else "`false`"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if kind == "size" and isinstance(value, int) and value % (1024 * 1024) == 0:
+        value = f"{value // (1024 * 1024)}MB"
     if isinstance(value, tuple | list):
         return f"`[{', '.join(str(v) for v in value)}]`"
     return f"`{value}`"
 
 
 def field_rows(fields: Iterable[Any], defaults: Any = None) -> list[str]:
-    """The table of some schema fields: key, type, default, allowed values, help."""
+    """The table of some schema fields: key, type, default, allowed values, help. A field's
+    default is its own, else the attribute it fills in `defaults` (a dataclass)."""
     from notespress.schema import accepts
 
     rows = ["| key | type | default | allowed values | what it does |",
@@ -185,31 +189,8 @@ def field_rows(fields: Iterable[Any], defaults: Any = None) -> list[str]:
         if default is None and defaults is not None:
             default = getattr(defaults, field.attr, None)
         required = " (required)" if field.required else ""
-        rows.append(f"| `{field.key}`{required} | {cell(kind)} | {shown(default)} | "
+        rows.append(f"| `{field.key}`{required} | {cell(kind)} | {shown(default, kind)} | "
                     f"{cell(allowed)} | {cell(field.help)} |")
-    return rows
-
-
-def mail_rows() -> list[str]:
-    """The `mail:` keys: each one's help, its default from MailSettings."""
-    from notespress.mail.settings import DEFAULT_PORTS, KEYS, MailSettings
-
-    defaults = MailSettings()
-    types = {field.name: field.type for field in dataclass_fields(MailSettings)}
-    kinds = {"str": "text", "int": "whole number", "float": "number"}
-    rows = ["| key | type | default | what it does |", "| --- | --- | --- | --- |"]
-    for key, (attribute, _, help_text) in KEYS.items():
-        value: Any = getattr(defaults, attribute)
-        if attribute == "port":
-            value = ", ".join(f"{port} for {security}" for security, port
-                              in DEFAULT_PORTS.items())
-            default = value
-        elif attribute == "attach_limit":
-            default = f"`{value // (1024 * 1024)}MB`"
-        else:
-            default = shown(value)
-        kind = "size" if attribute == "attach_limit" else kinds.get(str(types[attribute]), "")
-        rows.append(f"| `{key}` | {kind} | {cell(default)} | {cell(help_text)} |")
     return rows
 
 
@@ -218,7 +199,8 @@ def page() -> str:
     from notespress.config import CONTACT as CONTACT_SCHEMA
     from notespress.config import FIELDS as PUBLICATION_FIELDS
     from notespress.content import ARTICLE_FIELDS, FOREIGN_KEYS, ISSUE_FIELDS
-    from notespress.mail.settings import ENV
+    from notespress.mail.settings import ENV, MailSettings
+    from notespress.mail.settings import FIELDS as MAIL_FIELDS
     from notespress.production import FIELDS as PRODUCTION_FIELDS
     from notespress.production import Production
 
@@ -232,7 +214,7 @@ def page() -> str:
              "Keys that other tools write in front matter are accepted and not printed: "
              + ", ".join(f"`{k}`" for k in sorted(FOREIGN_KEYS)) + ". A `description` "
              "stands for the summary, and a list of `authors` for the author.", "",
-             MAIL, "\n".join(mail_rows()), "",
+             MAIL, "\n".join(field_rows(MAIL_FIELDS, MailSettings())), "",
              ENVIRONMENT.format(mail="".join(
                  f"| `{variable}` | overrides `mail.{key}` |\n"
                  for key, variable in ENV.items()))]

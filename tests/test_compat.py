@@ -34,6 +34,9 @@ def test_the_internals_have_the_shape_compat_expects(mini: Path) -> None:
     assert pydyf.zlib is zlib
     assert list(inspect.signature(RasterImage.get_x_object).parameters) == [
         "self", "interpolate", "dpi_ratio"]
+    from weasyprint.document import Page
+
+    assert list(inspect.signature(Page.__init__).parameters) == ["self", "page_box"]
     document = laid_out(mini).document
     box = compat.page_box(document.pages[0])
     assert type(box).__name__ == "PageBox"

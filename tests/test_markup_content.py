@@ -4,12 +4,10 @@ mixed directions, pictures. Each test renders Markdown and reads the HTML (or th
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import pytest
 
-from notespress import limits
 from notespress.markup import Source, check_references, render_markdown
 from notespress.markup_code import pieces
 
@@ -340,53 +338,6 @@ def test_pictures_are_decoded_once_and_again_when_changed(tmp_path: Path,
     (tmp_path / "photo.jpg").write_bytes(data.getvalue()[:-4000])  # changed: cut short
     assert errors(render("![A photo.](photo.jpg)\n", tmp_path, cache=cache))[0].startswith(
         "1: image 'photo.jpg' is a broken image")
-
-
-def test_picture_pixels_are_limited_without_a_raw_warning(tmp_path: Path,
-                                                          monkeypatch) -> None:
-    from PIL import Image
-
-    monkeypatch.setattr(limits, "MAX_PICTURE_PIXELS", 100 * 100)
-    Image.new("RGB", (200, 200), "white").save(tmp_path / "big.png")
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 150 * 150)  # over Pillow's own limit too
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        result = render("![Big.](big.png)\n", tmp_path)
-    assert errors(result) == ["1: image 'big.png' is too large to print (over 0 million "
-                              "pixels): scale it down"]
-
-
-# ------------------------------------------------------------------ limits
-
-
-def test_deep_nesting_is_an_error_not_silent_loss(tmp_path: Path) -> None:
-    lines = [" " * (2 * level) + f"- level {level}" for level in range(30)]
-    result = render("\n".join(lines) + "\n\nThe paragraph after the list.\n", tmp_path)
-    assert len(errors(result)) == 1
-    assert "nested more than 24 levels" in errors(result)[0]
-    line = int(errors(result)[0].split(":")[0])
-    assert 10 <= line <= 14  # the item that goes too deep
-    assert "The paragraph after the list." in result.html
-    shallow = render("\n".join(lines[:10]) + "\n", tmp_path)
-    assert not shallow.problems and "level 9" in shallow.html
-
-
-def test_a_word_longer_than_any_page_is_refused(tmp_path: Path) -> None:
-    result = render("Before.\n\nBefore " + "x" * 3000 + " after.\n\nNext paragraph.\n",
-                    tmp_path)
-    assert errors(result) == [f"3: a word of 3,000 characters ('{'x' * 30}…'): no page can "
-                              "show more than 2,000 without a space; break it up"]
-    huge = render("Before " + "x" * (2 * 1024 * 1024) + " after.\n", tmp_path)
-    assert len(errors(huge)) == 1 and "characters long" in errors(huge)[0]
-    fine = render("Before " + "x" * 300 + " after.\n", tmp_path)
-    assert not fine.problems and "after." in fine.html
-
-
-def test_an_article_too_long_is_refused(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(limits, "MAX_ARTICLE_CHARS", 1000)
-    result = render("word " * 300, tmp_path)
-    assert errors(result) == ["1: the article is 1,500 characters long, more than 1,000: "
-                              "split it into several articles"]
 
 
 # ------------------------------------------------------------------ the web

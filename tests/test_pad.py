@@ -26,7 +26,7 @@ def test_padding_needed(pages: int, guess: int, needed: int) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fixture", ["mini", "langs-fa", "long-lead"])
+@pytest.mark.parametrize("fixture", ["mini", "langs-fa", "long-lead", "long-lead-no-graft"])
 def test_a_wrong_guess_lays_out_only_the_cover_and_the_back(fixture: str, tmp_path: Path,
                                                             monkeypatch) -> None:
     """With the padding wrong, the cover page and the back are laid out again, not the
@@ -45,7 +45,7 @@ def test_a_wrong_guess_lays_out_only_the_cover_and_the_back(fixture: str, tmp_pa
 
     def workspace(name: str) -> Path:
         root = copy_workspace(source, tmp_path / name)
-        if fixture == "long-lead":  # a lead article that runs on well past the cover
+        if fixture.startswith("long-lead"):  # a lead article that runs on past the cover
             lead = root / "issues" / "issue-3" / "01-first.md"
             lead.write_text(lead.read_text().replace(
                 "The second call comes here",
@@ -53,12 +53,15 @@ def test_a_wrong_guess_lays_out_only_the_cover_and_the_back(fixture: str, tmp_pa
         return root
 
     monkeypatch.setattr("notespress.render.render", counting_render)
+    if fixture.endswith("no-graft"):  # as when the new cover fills other space than the old
+        monkeypatch.setattr("notespress.compat.with_section_of", lambda *args: None)
     result = build(workspace("fast"), ref, editions=["print", "screen"])
     assert result.pad > 0
-    # the whole issue, then the back, then the cover page with what it holds of the lead
-    assert len(layouts) == 3
+    # the whole issue, then the back and the cover alone (and, when the new cover cannot be
+    # put in the old first page, the cover page with what it holds of the lead)
+    assert len(layouts) == (4 if fixture.endswith("no-graft") else 3)
     assert all(len(layout) < len(layouts[0]) for layout in layouts[1:])
-    if fixture == "long-lead":
+    if fixture.startswith("long-lead"):
         assert "The second call comes here" in layouts[0]
         assert all("The second call comes here" not in layout for layout in layouts[1:])
     monkeypatch.setattr(pad, "_lay_out_around", lambda *args, **kwargs: None)
@@ -96,3 +99,21 @@ def tag_tree(path: Path) -> list[tuple[int, str, str]]:
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"], 0)
     return found
+
+
+def test_a_cover_that_fills_other_space_is_not_put_in(mini: Path) -> None:
+    from notespress.assemble import Part, assemble
+    from notespress.build import lay_out, load
+    from notespress.compat import with_section_of
+
+    pub, issue = load(mini, "3")
+    whole = lay_out(pub, assemble(pub, issue), False)
+    toc = {a.slug: 2 for a in issue.articles} | {"platform": 5}
+    cover = lay_out(pub, assemble(pub, issue, part=Part("cover", toc_pages=toc, lead_blocks=1)),
+                    False)
+    grafted = with_section_of(whole.document.pages[0], cover.document.pages[0], "cover")
+    assert grafted is not None and set(grafted.anchors) == set(whole.document.pages[0].anchors)
+    # page numbers so long that the contents' lines wrap: the cover grows
+    taller = lay_out(pub, assemble(pub, issue, part=Part(
+        "cover", toc_pages={slug: 10 ** 40 for slug in toc}, lead_blocks=1)), False)
+    assert with_section_of(whole.document.pages[0], taller.document.pages[0], "cover") is None

@@ -33,7 +33,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 URLS = {"demo": "https://example.org/notes/", "dozen": "https://dozen.example.org/archive/",
-        "langs": ""}  # (the publication in several languages has no address)
+        "langs": "", "corpus": ""}  # (those two have no address)
 
 PAGE_FACTS = """() => {
   const html = document.documentElement;
@@ -66,7 +66,7 @@ FONT_FACTS = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module", params=["demo", "langs", "dozen"])
+@pytest.fixture(scope="module", params=["demo", "langs", "dozen", "corpus"])
 def site(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """A publication's site, its PDFs built: (its name, its build/site folder)."""
     name = request.param
@@ -75,6 +75,8 @@ def site(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         root = copy_workspace(REPO, where)
     elif name == "langs":
         root = copy_workspace(FIXTURES / "langs", where)
+    elif name == "corpus":  # every construct of CommonMark and of notespress, as pasted
+        root = copy_workspace(FIXTURES / "corpus-en", where)
     else:
         root = make_publication(where)
     if URLS[name]:

@@ -109,6 +109,7 @@ def _build(root: Path, folder: Path, out_dir: Path, options: BuildOptions, epoch
     from .typography import is_rtl
 
     pub, issue = read(root, folder)
+    _raise_errors(list(issue.warnings), options.strict)  # --strict: a warning stops here
     wanted = tuple(e for e in EDITIONS if e in (options.editions or issue.production.editions))
     publishing = options.publish
     if options.preflight and "print" not in wanted:  # preflight reads the print edition: a

@@ -269,6 +269,8 @@ def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: A
         return escape(alt)
     uri = ref.path.as_uri()
     if not alt.strip():
+        if env.get("medium") == "web":  # marked decorative, as browsers and readers know it
+            return f'<img src="{escape(uri)}" alt="" role="presentation">'
         return decorative_html(ref, uri, inline=True)
     return f'<img src="{escape(uri)}" alt="{escape(alt)}">'
 
@@ -597,6 +599,8 @@ class _Job:
             size = f' data-px="{ref.width}x{ref.height}"' if ref.width else ""
             html.append(f'<img src="{escape(ref.path.as_uri())}" alt="{escape(description)}"'
                         f"{size}>")
+        elif self.medium == "web":  # marked decorative, as browsers and readers know it
+            html.append(f'<img src="{escape(ref.path.as_uri())}" alt="" role="presentation">')
         else:
             html.append(decorative_html(ref, ref.path.as_uri()))
         if caption or title:

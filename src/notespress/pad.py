@@ -65,16 +65,24 @@ def _lay_out_around(pub: Publication, issue: Issue, laid_out: LaidOut, guess: in
     _, back = lay_out(pub, issue, pad, Part("back", first_page=front + 1))
     if back.pages != pad + back_pages:
         return None
-    # The cover page again, with its new contents and as much of the lead article as it
-    # held (and one block more, so that the page breaks where it did), checked against
-    # the first layout: same text in the same places.
-    on_cover = _lead_blocks_on_first_page(laid_out, issue)
-    _, cover = lay_out(pub, issue, pad, Part("cover", toc_pages=toc,
-                                             lead_blocks=_blocks_past(issue, on_cover)))
-    first_page = cover.document.pages[0]
-    if (set(first_page.anchors) != set(pages[0].anchors)
-            or _page_signature(first_page) != _page_signature(pages[0])):
-        return None
+    # Only the cover's contents change. The cover section alone (with one block of the lead
+    # article) is laid out, and put in place of the old one on the first page when it fills
+    # the same space (compat.with_section_of: 6 % of a 12-page cold build, see
+    # docs/architecture.md); else the cover page again, with as much of the lead article
+    # as it held (and the block after, so that the page breaks where it did), checked
+    # against the first layout: same text in the same places.
+    from .compat import with_section_of
+
+    _, cover = lay_out(pub, issue, pad, Part("cover", toc_pages=toc, lead_blocks=1))
+    first_page = with_section_of(pages[0], cover.document.pages[0], "cover")
+    if first_page is None:
+        on_cover = _lead_blocks_on_first_page(laid_out, issue)
+        _, cover = lay_out(pub, issue, pad, Part("cover", toc_pages=toc,
+                                                 lead_blocks=_blocks_past(issue, on_cover)))
+        first_page = cover.document.pages[0]
+        if (set(first_page.anchors) != set(pages[0].anchors)
+                or _page_signature(first_page) != _page_signature(pages[0])):
+            return None
     document = laid_out.document.copy([first_page, *pages[1:front], *back.document.pages])
     problems = laid_out.problems + cover.problems + back.problems
     read = tuple(dict.fromkeys(laid_out.read + cover.read + back.read))

@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotespressError, Problem
+from .. import schema as s
+from ..errors import NotespressError, Problem, Problems
+from ..sources import YamlDoc
 from .headers import header_problem, parse_mailbox, url_problem, valid_email
 
 SECURITY = ("starttls", "ssl", "none")
@@ -58,42 +60,31 @@ class MailSettings:
         return self.port or DEFAULT_PORTS.get(self.security, 587)
 
 
-# ------------------------------------------------------------------ one checker per kind
-
-Check = Callable[[Any], tuple[Any, str | None]]  # value -> (converted value, problem)
+# ------------------------------------------------------------------ the fields
 
 
-def _text(check: Callable[[str], str | None] | None = None) -> Check:
-    def run(value: Any) -> tuple[Any, str | None]:
+def _header(check: Callable[[str], str | None] | None = None, allowed: str = "") -> s.Parse:
+    """Text that goes into a mail header: one line, no control character, and `check`."""
+    def parse(value: Any) -> str:
         if not isinstance(value, str):
-            return None, "must be text"
+            raise s.Invalid("must be text")
         value = value.strip()
         problem = header_problem(value)
         if problem is None and check is not None and value:
             problem = check(value)
-        return value, problem
-    return run
+        if problem:
+            raise s.Invalid(problem)
+        return value
+    return s.Rule(parse, "text", allowed or "one line")
 
 
-def _whole(low: int, high: int) -> Check:
-    def run(value: Any) -> tuple[Any, str | None]:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            return None, f"must be a whole number from {low} to {high}"
-        return value, None
-    return run
-
-
-def _positive(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        return None, "must be a positive number"
-    return float(value), None
-
-
-def _size(value: Any) -> tuple[Any, str | None]:
+@s.described("size", "bytes (7340032), or with KB or MB (500KB, 7MB; K and M are 1024)")
+def _size(value: Any) -> int:
     size = parse_size(value)
     if size is None:
-        return None, f"'{value}' is not a size such as 7MB, 500KB or 7340032 (bytes)"
-    return size, None
+        raise s.Invalid(f"'{s.shown(value)}' is not a size such as 7MB, 500KB or 7340032 "
+                        "(bytes)")
+    return size
 
 
 def _sender(value: str) -> str | None:
@@ -105,10 +96,6 @@ def _sender(value: str) -> str | None:
 def _address(value: str) -> str | None:
     return None if valid_email(value) else f"'{value}' is not an address such as " \
                                                "notes@example.org"
-
-
-def _security(value: str) -> str | None:
-    return None if value in SECURITY else f"'{value}' is not one of {', '.join(SECURITY)}"
 
 
 def _subject(value: str) -> str | None:
@@ -130,32 +117,41 @@ def _list_id(value: str) -> str | None:
         f"'{value}' is not a list identifier such as red-notes.example.org")
 
 
-# key in notespress.yaml -> (attribute of MailSettings, checker, help)
-KEYS: dict[str, tuple[str, Check, str]] = {
-    "from": ("sender", _text(_sender), "the From address, 'Name <address>' (required to send)"),
-    "reply_to": ("reply_to", _text(_sender), "where replies go (default: the From address)"),
-    "host": ("host", _text(_host), "the SMTP server that sends the messages"),
-    "port": ("port", _whole(1, 65535), "the SMTP server's port"),
-    "security": ("security", _text(_security), "starttls, ssl or none: how the connection "
-                 "is encrypted"),
-    "user": ("user", _text(), "the SMTP login"),
-    "subject": ("subject", _text(_subject), "the subject, a template of the layouts' kind"),
-    "list_id": ("list_id", _text(_list_id), "the List-Id, e.g. red-notes.example.org "
-                "(default: the slug and the domain of the From address)"),
-    "unsubscribe_email": ("unsubscribe_email", _text(_address),
-                          "where readers write to unsubscribe (default: the From address)"),
-    "unsubscribe_url": ("unsubscribe_url",
-                        _text(lambda v: url_problem(v, ("email",), ("https",))),
-                        "a one-click unsubscribe page, https, may contain {email}"),
-    "link": ("link", _text(lambda v: url_problem(v, ("file",), ("https", "http"))),
-             "where the PDF is published, may contain {file}: link instead of attaching"),
-    "attach_limit": ("attach_limit", _size, "the largest PDF to attach: 7340032, 7MB, 500KB"),
-    "rate": ("rate", _positive, "messages per minute"),
-    "retries": ("retries", _whole(0, 20), "tries again after a temporary failure"),
-    "retry_delay": ("retry_delay", _positive, "seconds before the first retry, doubled at "
-                    "each retry"),
-    "timeout": ("timeout", _positive, "seconds to wait for the server"),
-}
+FIELDS = (
+    s.Field("from", _header(_sender, "Name <address>, or an address"), name="sender",
+            help="who the messages are from (required to send)"),
+    s.Field("reply_to", _header(_sender, "Name <address>, or an address"),
+            help="where replies go, when not to the From address"),
+    s.Field("host", _header(_host, "a host name, e.g. smtp.example.org"),
+            help="the SMTP server that sends the messages"),
+    s.Field("port", s.integer(1, 65535),
+            help="the server's port (default: 587 for starttls, 465 for ssl, 25 for none)"),
+    s.Field("security", s.choice(*SECURITY), help="how the connection to the server is "
+            "encrypted"),
+    s.Field("user", _header(), help="the login at the server"),
+    s.Field("subject", _header(_subject, "a template, like the layouts"),
+            help="the subject of every message"),
+    s.Field("list_id", _header(_list_id, "a name with dots, e.g. red-notes.example.org"),
+            help="the List-Id (default: the slug and the domain of the From address)"),
+    s.Field("unsubscribe_email", _header(_address, "an email address"),
+            help="where readers write to unsubscribe (default: the From address)"),
+    s.Field("unsubscribe_url", _header(lambda v: url_problem(v, ("email",), ("https",)),
+                                       "https://..., may contain {email}"),
+            help="a page where readers unsubscribe with one click"),
+    s.Field("link", _header(lambda v: url_problem(v, ("file",), ("https", "http")),
+                            "https://... or http://..., may contain {file}"),
+            help="where the PDF is published: the message links to it instead of attaching it"),
+    s.Field("attach_limit", _size, help="the largest PDF to attach"),
+    s.Field("rate", s.number(0.001, 100_000), help="messages per minute"),
+    s.Field("retries", s.integer(0, 20), help="how many times to try again after a temporary "
+            "failure"),
+    s.Field("retry_delay", s.number(0.001, 3600), help="seconds before the first retry, "
+            "doubled at each retry"),
+    s.Field("timeout", s.number(0.001, 3600), help="seconds to wait for the server"),
+)
+SCHEMA = s.Schema(FIELDS, what="mail setting")
+KEYS = SCHEMA.known_keys()
+FIELD_OF = {field.key: field for field in FIELDS}
 
 
 def parse_size(value: Any) -> int | None:
@@ -183,38 +179,26 @@ def parse_mail_settings(raw: Any, path: Path, lines: Mapping[str, int] | int | N
             return lines.get(key, lines.get(""))
         return lines
 
-    problems: list[Problem] = []
+    problems = Problems()
     if raw is None:
-        return MailSettings(), problems
+        return MailSettings(), problems.items
     if not isinstance(raw, dict):
         return MailSettings(), [Problem(path, "must be a mapping of mail settings (from, host, "
                                               "...)", line(""), "mail")]
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        key = str(key)
-        where = f"mail.{key}"
-        if key == "password":
-            problems.append(Problem(path, "passwords are never read from files: set "
-                                          "NOTESPRESS_SMTP_PASSWORD, or type it when asked",
-                                    line(key), where))
-            continue
-        if key not in KEYS:
-            problems.append(Problem(path, f"unknown mail setting (known: {', '.join(KEYS)})",
-                                    line(key), where))
-            continue
-        attribute, check, _ = KEYS[key]
-        converted, problem = check(value)
-        if problem:
-            problems.append(Problem(path, problem, line(key), where))
-        elif converted != "":
-            values[attribute] = converted
+    if "password" in raw:
+        problems.add(path, "passwords are never read from files: set NOTESPRESS_SMTP_PASSWORD, "
+                           "or type it when asked", line("password"), "mail.password")
+    doc = YamlDoc({}, {f"mail.{k}": v for k, v in (lines or {}).items()}
+                  if isinstance(lines, Mapping) else {}, path, line("") or 1)
+    values = SCHEMA.validate(doc, problems, data={k: v for k, v in raw.items()
+                                                  if k != "password"},
+                             prefix="mail.", unknown="error")
     settings = MailSettings(**values)
     if settings.user and settings.security == "none":
-        problems.append(Problem(path, f"'none' sends the password of {settings.user} in clear: "
-                                      "use starttls or ssl ('notespress mail --send' refuses "
-                                      "it without --insecure)", line("security"),
-                                "mail.security", severity="warning"))
-    return settings, problems
+        problems.add(path, f"'none' sends the password of {settings.user} in clear: use "
+                           "starttls or ssl ('notespress mail --send' refuses it without "
+                           "--insecure)", line("security"), "mail.security", "warning")
+    return settings, problems.items
 
 
 def check_mail_settings(raw: Any, path: Path, lines: Mapping[str, int] | int | None = None
@@ -227,20 +211,17 @@ def check_mail_settings(raw: Any, path: Path, lines: Mapping[str, int] | int | N
 def mail_lines(path: Path) -> dict[str, int]:
     """The line of `mail:` (under the key "") and of each key inside it, in notespress.yaml;
     empty when the file cannot be read."""
-    import yaml
+    from ..limits import MAX_CONFIG_BYTES
+    from ..sources import parse_yaml, read_text
 
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        doc = parse_yaml(read_text(path, limit=MAX_CONFIG_BYTES), path)
+    except NotespressError:
         return {}
-    found: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value in node.value:
-            if key_node.value == "mail":
-                found[""] = key_node.start_mark.line + 1
-                if isinstance(value, yaml.MappingNode):
-                    for inner, _ in value.value:
-                        found[str(inner.value)] = inner.start_mark.line + 1
+    found = {key[len("mail."):]: line for key, line in doc.lines.items()
+             if key.startswith("mail.")}
+    if "mail" in doc.lines:
+        found[""] = doc.lines["mail"]
     return found
 
 
@@ -261,12 +242,12 @@ def load_settings(raw: Any, path: Path, env: Mapping[str, str] | None = None,
         value = env.get(variable, "").strip()
         if not value:
             continue
-        converted, problem = KEYS[key][1](int(value) if key == "port" and value.isdigit()
-                                          else value)
-        if problem:
-            problems.append(Problem(None, f"{variable}: {problem}"))
-        else:
-            overrides[KEYS[key][0]] = converted
+        field = FIELD_OF[key]
+        try:
+            overrides[field.attr] = field.parse(int(value) if key == "port" and value.isdigit()
+                                                else value)
+        except s.Invalid as exc:
+            problems.append(Problem(None, f"{variable}: {exc}"))
     if rate is not None:
         if not rate > 0:
             problems.append(Problem(None, "--rate must be a positive number of messages "

@@ -287,6 +287,12 @@ SUBSETS = {
               "U+00F7, "
               "U+0600-06FF, U+0750-077F, U+08A0-08FF, U+200C-200F, U+2010-2027, U+202A-202F, "
               "U+2066-2069, U+25CC, U+FB50-FDFF, U+FE70-FEFF",
+    "symbols": "U+2190-21FF, U+2200-22FF, U+2300-23FF, U+2460-24FF, U+2500-27BF, U+2900-2BFF, "
+               "U+1F000-1F0FF, U+1F100-1F1FF, U+1F650-1F67F, U+1F780-1F7FF, U+1F800-1F8FF, "
+               "U+1FB00-1FBFF",
+    "emoji": "U+00A9, U+00AE, U+203C, U+2049, U+2122, U+2139, U+2194-21AA, U+231A-23FF, "
+             "U+24C2, U+25AA-25FE, U+2600-27BF, U+2934-2935, U+2B05-2B55, U+3030, U+303D, "
+             "U+3297-3299, U+1F000-1FAFF, U+FE0F, U+200D",
 }
 # how a copyright line declares one ("..., with Reserved Font Name "Lato".")
 RESERVED_NAME_RE = re.compile(r"with\s+Reserved\s+Font\s+Names?\s+[\"“]", re.I)
