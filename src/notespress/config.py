@@ -109,6 +109,7 @@ def find_workspace(start: Path) -> Path:
               "publication, pass --workspace DIR, or create one with 'notespress init DIR'"))
 
 
+@s.described("text", "lowercase ASCII letters, digits and hyphens, e.g. red-notes")
 def _slug_setting(value: Any) -> str:
     slug = s.text()(value)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", slug):
@@ -117,6 +118,8 @@ def _slug_setting(value: Any) -> str:
     return slug
 
 
+@s.described("path, or one path per language", "a Markdown file of the publication: "
+             "platform/en.md, or en: platform/en.md and fa: platform/fa.md")
 def _platform(value: Any) -> dict[str, Path] | Path:
     if isinstance(value, str) and value.strip():
         return Path(value.strip())
@@ -133,35 +136,56 @@ def _platform(value: Any) -> dict[str, Path] | Path:
 
 
 CONTACT = s.Schema((
-    s.Field("address", s.text()), s.Field("email", s.text()), s.Field("website", s.text()),
-    s.Field("subscribe", s.text(one_line=False)),
+    s.Field("address", s.text(), help="the postal address, for letters and the self-mailer's "
+            "return address"),
+    s.Field("email", s.text(), help="the email address readers write to"),
+    s.Field("website", s.text(), help="the publication's website"),
+    s.Field("subscribe", s.text(one_line=False), help="how to subscribe and get copies to "
+            "hand out, in a sentence or two"),
 ), what="contact key")
 
 
+@s.described("mapping", "address, email, website, subscribe (below)")
 def _contact(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise s.Invalid("must be a mapping with address, email, website, subscribe")
     return value  # its keys are validated against CONTACT in load_publication
 
 
+@s.described("mapping", "the mail settings (below)")
+def _mail(value: Any) -> Any:
+    return value  # checked key by key by mail.check_mail_settings in load_publication
+
+
 FIELDS = (
     s.Field("name", s.text(max_length=200), required=True, help="the publication's name"),
-    s.Field("publisher", s.text(max_length=300)),
-    s.Field("tagline", s.text(max_length=300)),
-    s.Field("lang", s.language(), default="en"),
-    s.Field("page_size", s.choice(*TRIMS), default="letter"),
+    s.Field("publisher", s.text(max_length=300),
+            help="who publishes it, for the colophon (default: the name)"),
+    s.Field("tagline", s.text(max_length=300), help="a line under the name on the cover"),
+    s.Field("lang", s.language(), default="en",
+            help="the language of the issues and articles that do not say"),
+    s.Field("page_size", s.choice(*TRIMS), default="letter",
+            help="the size of a page once printed and trimmed"),
     s.Field("platform", _platform, required=True,
             help="the path of the platform, e.g. platform/en.md"),
-    s.Field("platform_title", s.text(max_length=200)),
-    s.Field("contact", _contact),
-    s.Field("price", s.text(max_length=100), default="free"),
+    s.Field("platform_title", s.text(max_length=200),
+            help="the heading of the platform (default: \"Who we are\" in the issue's "
+            "language)"),
+    s.Field("contact", _contact, help="how to reach the publication: printed in the "
+            "colophon and on the subscribe page"),
+    s.Field("price", s.text(max_length=100), default="free",
+            help="printed on the cover: free, $1, 50 p..."),
     s.Field("slug", _slug_setting, name="slug_setting",
-            help="the start of the file names a build writes"),
-    s.Field("site_url", s.url(base=True), help="the web address of the site, for the feed"),
-    s.Field("accent", s.color(), help="the accent colour of the layouts"),
-    s.Field("text_font", s.text(max_length=100), help="the face of the text"),
-    s.Field("heading_font", s.text(max_length=100), help="the face of headings"),
-    s.Field("mail", lambda v: v, help="mail settings (see README, Email)"),
+            help="the start of the file names a build writes (default: made from the name)"),
+    s.Field("site_url", s.url(base=True),
+            help="where the web edition is published, for the feed and the sitemap"),
+    s.Field("accent", s.color(),
+            help="the one colour of the layouts, such as the cover's band and name"),
+    s.Field("text_font", s.text(max_length=100),
+            help="the face of the text: a family name of a font in fonts/"),
+    s.Field("heading_font", s.text(max_length=100),
+            help="the face of titles and headings: a family name of a font in fonts/"),
+    s.Field("mail", _mail, help="how notespress mail sends the issue (docs/email.md)"),
     *PRODUCTION_FIELDS,
 )
 SCHEMA = s.Schema(FIELDS)

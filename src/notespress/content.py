@@ -159,6 +159,7 @@ def suggest(name: str, known: list[str]) -> list[str]:
 # ------------------------------------------------------------------ reading an issue
 
 
+@s.described("list of file names", "the .md files of the issue's folder")
 def _articles_list(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
         raise s.Invalid("must be a list of file names")
@@ -169,22 +170,29 @@ ISSUE_FIELDS = (
     s.Field("number", s.integer(0, MAX_ISSUE_NUMBER), required=True,
             help="the issue number, e.g. 12"),
     s.Field("date", s.date(), required=True, help="the date of the issue, YYYY-MM-DD"),
-    s.Field("title", s.text(max_length=300)),
-    s.Field("volume", s.text(max_length=40)),
-    s.Field("lang", s.language()),
-    s.Field("page_size", s.choice(*TRIMS)),
-    s.Field("articles", _articles_list, help="the articles in order"),
+    s.Field("title", s.text(max_length=300),
+            help="the theme of the issue, on the cover and in the PDF's title"),
+    s.Field("volume", s.text(max_length=40), help="the volume, printed before the number"),
+    s.Field("lang", s.language(),
+            help="the language of the issue (default: the publication's); fa or ar mirror "
+            "the whole issue"),
+    s.Field("page_size", s.choice(*TRIMS), help="the page size of this issue (default: the "
+            "publication's)"),
+    s.Field("articles", _articles_list, help="the articles in order (default: every .md "
+            "file of the folder, in name order)"),
     *PRODUCTION_FIELDS,
 )
 ISSUE_SCHEMA = s.Schema(ISSUE_FIELDS)
 
 ARTICLE_FIELDS = (
-    s.Field("title", s.text(max_length=500), required=True, help="title: ... in the front matter"),
-    s.Field("subtitle", s.text(max_length=1000)),
-    s.Field("author", s.text(max_length=300)),
-    s.Field("translator", s.text(max_length=300)),
-    s.Field("lang", s.language()),
-    s.Field("summary", s.text(max_length=2000, one_line=False)),
+    s.Field("title", s.text(max_length=500), required=True, help="the article's title"),
+    s.Field("subtitle", s.text(max_length=1000), help="a line under the title (the deck)"),
+    s.Field("author", s.text(max_length=300), help="printed under the title: By ..."),
+    s.Field("translator", s.text(max_length=300), help="printed beside the author: "
+            "Translated by ..."),
+    s.Field("lang", s.language(), help="the article's language (default: the issue's)"),
+    s.Field("summary", s.text(max_length=2000, one_line=False),
+            help="one or two sentences for the email and the web edition"),
 )
 ARTICLE_SCHEMA = s.Schema(ARTICLE_FIELDS, what="front matter key")
 # Keys that Markdown from elsewhere (Hugo, Jekyll, Pelican, documentation sites) carries and

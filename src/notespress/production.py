@@ -68,19 +68,24 @@ class Production:
 
 FIELDS = (
     s.Field("editions", s.names(EDITIONS, "editions"), help="the editions a build makes"),
-    s.Field("grayscale", s.boolean(), help="true adds the grayscale edition"),
+    s.Field("grayscale", s.boolean(), help="true adds the grayscale edition, for a "
+            "photocopier"),
     s.Field("bleed", s.length("0.5in", "any printer asks for"),
-            help="bleed around the trim, e.g. 3mm or 0.125in"),
+            help="how far the cover's colour runs past the trim in the print edition "
+            "(default: 0.125in for letter, half-letter and tabloid, 3mm for a4 and a5)"),
     s.Field("creep", s.length("0.5mm", "the thickest paper is thick"),
-            help="paper thickness moved toward the spine per booklet sheet, e.g. 0.1mm"),
+            help="the thickness of the paper: a booklet's inner pages move toward the fold "
+            "by that much per sheet, e.g. 0.1mm"),
     s.Field("padding", s.choice(*PADDING), help="what fills the pages added to make a "
-            "multiple of 4"),
+            "multiple of 4: a subscribe page then notes pages, notes pages, or blank pages"),
     s.Field("article_start", s.choice("any", "right"), help="'right' opens every article on "
             "a right-hand page"),
     s.Field("mailer", s.choice(*MAILER, aliases={True: "half", False: "none"}),
-            help="a self-mailer back page: half or tri fold"),
-    s.Field("screen_dpi", s.number(50, 600), help="picture resolution in the screen edition"),
-    s.Field("jpeg_quality", s.integer(30, 100), help="JPEG quality in the screen edition"),
+            help="a back page to post without an envelope: folded in half, or in three"),
+    s.Field("screen_dpi", s.number(50, 600), help="the resolution of the pictures in the "
+            "screen edition (for email and the web)"),
+    s.Field("jpeg_quality", s.integer(30, 100), help="the JPEG quality of the pictures in the "
+            "screen edition"),
     s.Field("links", s.choice(*LINKS), help="how the addresses of links print: numbered notes "
             "at the end of the article, inline after the link, or hidden"),
     s.Field("link_base", s.url(), help="the website that relative and root-relative links "

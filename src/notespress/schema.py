@@ -33,6 +33,32 @@ Parse = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A parser, with what it accepts said in words (for docs/settings.md, which is made from
+    the fields: tests/docs_settings.py)."""
+
+    parse: Parse
+    kind: str  # what the value is: "text", "whole number", "one of"...
+    allowed: str = ""  # which values: "letter, a4, half-letter, a5, tabloid"
+
+    def __call__(self, value: Any) -> Any:
+        return self.parse(value)
+
+
+def described(kind: str, allowed: str = "") -> Callable[[Parse], Rule]:
+    """A decorator for a parser of a module's own: what it accepts, in words."""
+    def wrap(parse: Parse) -> Rule:
+        return Rule(parse, kind, allowed)
+    return wrap
+
+
+def accepts(parse: Parse) -> tuple[str, str]:
+    """What a field's parser accepts, in words: (kind, allowed); ("", "") when it does not
+    say."""
+    return (parse.kind, parse.allowed) if isinstance(parse, Rule) else ("", "")
+
+
+@dataclass(frozen=True)
 class Field:
     """One setting: its YAML key, how its value is read, its default and its help."""
 
@@ -123,7 +149,8 @@ def text(*, one_line: bool = True, max_length: int = MAX_TEXT) -> Parse:
         if one_line and any(c in result for c in "\r\n\v\f\x85\u2028\u2029"):
             raise Invalid("must be one line")
         return result
-    return parse
+    lines = "one line" if one_line else "several lines allowed"
+    return Rule(parse, "text", f"{lines}, at most {max_length:,} characters")
 
 
 def integer(low: int = 0, high: int = MAX_NUMBER) -> Parse:
@@ -134,7 +161,7 @@ def integer(low: int = 0, high: int = MAX_NUMBER) -> Parse:
         if not low <= value <= high:
             raise Invalid(f"must be a whole number from {low} to {high:,}")
         return value
-    return parse
+    return Rule(parse, "whole number", f"{low} to {high:,}")
 
 
 def number(low: float, high: float) -> Parse:
@@ -146,7 +173,7 @@ def number(low: float, high: float) -> Parse:
         if not low <= value <= high:
             raise Invalid(f"must be a number from {low:g} to {high:g}")
         return float(value)
-    return parse
+    return Rule(parse, "number", f"{low:g} to {high:g}")
 
 
 def boolean() -> Parse:
@@ -155,7 +182,7 @@ def boolean() -> Parse:
         if not isinstance(value, bool):
             raise Invalid("must be true or false")
         return value
-    return parse
+    return Rule(parse, "true or false", "true, false")
 
 
 def choice(*allowed: str, aliases: Mapping[Any, str] | None = None) -> Parse:
@@ -167,7 +194,9 @@ def choice(*allowed: str, aliases: Mapping[Any, str] | None = None) -> Parse:
             extra = [str(a).lower() for a in aliases or {} if isinstance(a, bool)]
             raise Invalid(f"'{shown(value)}' is not one of {', '.join((*allowed, *extra))}")
         return value.strip().lower()
-    return parse
+    also = [f"{str(a).lower()} (= {v})" for a, v in (aliases or {}).items()
+            if isinstance(a, bool)]
+    return Rule(parse, "one of", ", ".join((*allowed, *also)))
 
 
 def language() -> Parse:
@@ -177,7 +206,7 @@ def language() -> Parse:
         if not LANG_RE.match(code):
             raise Invalid(f"'{shown(code)}' is not a language code such as 'en', 'fr' or 'fa'")
         return code
-    return parse
+    return Rule(parse, "language code", "en, fr, fa, it, pt-BR...")
 
 
 def length(maximum: str | None = None, what: str = "") -> Parse:
@@ -193,7 +222,8 @@ def length(maximum: str | None = None, what: str = "") -> Parse:
         if maximum_pt is not None and points > maximum_pt:
             raise Invalid(f"'{value}' is more than {what} (at most {maximum})")
         return value.strip()
-    return parse
+    most = f"; at most {maximum}" if maximum else ""
+    return Rule(parse, "length", f"a number and mm, cm, in or pt (3mm, 0.125in), or 0{most}")
 
 
 def parse_length(text: str) -> float | None:
@@ -215,7 +245,7 @@ def date() -> Parse:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
             raise Invalid(f"'{shown(value)}' is not a date; write it as YYYY-MM-DD") from None
-    return parse
+    return Rule(parse, "date", "YYYY-MM-DD")
 
 
 def names(allowed: tuple[str, ...], what: str) -> Parse:
@@ -230,14 +260,14 @@ def names(allowed: tuple[str, ...], what: str) -> Parse:
             raise Invalid(f"unknown {what[:-1] if what.endswith('s') else what} "
                           f"{', '.join(unknown)} (known: {', '.join(allowed)})")
         return tuple(a for a in allowed if a in value)
-    return parse
+    return Rule(parse, "list", f"any of {', '.join(allowed)}")
 
 
 def path_text() -> Parse:
     """A path, as text."""
     def parse(value: Any) -> Path:
         return Path(text()(value))
-    return parse
+    return Rule(parse, "path")
 
 
 def url(*, schemes: tuple[str, ...] = ("https", "http"), base: bool = False) -> Parse:
@@ -254,7 +284,8 @@ def url(*, schemes: tuple[str, ...] = ("https", "http"), base: bool = False) -> 
             raise Invalid(f"'{shown(address)}' is not a web address; write one such as "
                           f"{example}")
         return address
-    return parse
+    starts = " or ".join(f"{scheme}://..." for scheme in schemes)
+    return Rule(parse, "web address", starts + (", without ?query or #fragment" if base else ""))
 
 
 def color() -> Parse:
@@ -264,7 +295,7 @@ def color() -> Parse:
         if not re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]{3,20}", code):
             raise Invalid(f"'{shown(code)}' is not a colour such as #7a1712 or darkred")
         return code
-    return parse
+    return Rule(parse, "colour", "#rgb, #rrggbb or a colour name such as darkred")
 
 
 def _kind(value: Any) -> str:

@@ -63,7 +63,7 @@ class MailSettings:
 # ------------------------------------------------------------------ the fields
 
 
-def _header(check: Callable[[str], str | None] | None = None) -> s.Parse:
+def _header(check: Callable[[str], str | None] | None = None, allowed: str = "") -> s.Parse:
     """Text that goes into a mail header: one line, no control character, and `check`."""
     def parse(value: Any) -> str:
         if not isinstance(value, str):
@@ -75,9 +75,10 @@ def _header(check: Callable[[str], str | None] | None = None) -> s.Parse:
         if problem:
             raise s.Invalid(problem)
         return value
-    return parse
+    return s.Rule(parse, "text", allowed or "one line")
 
 
+@s.described("size", "bytes (7340032), or with KB or MB (500KB, 7MB; K and M are 1024)")
 def _size(value: Any) -> int:
     size = parse_size(value)
     if size is None:
@@ -117,23 +118,35 @@ def _list_id(value: str) -> str | None:
 
 
 FIELDS = (
-    s.Field("from", _header(_sender), name="sender", help="the From address, 'Name <address>'"),
-    s.Field("reply_to", _header(_sender), help="where replies go"),
-    s.Field("host", _header(_host), help="the SMTP server"),
-    s.Field("port", s.integer(1, 65535), help="its port (587 for starttls, 465 for ssl)"),
-    s.Field("security", s.choice(*SECURITY), help="starttls, ssl or none"),
-    s.Field("user", _header(), help="the SMTP login"),
-    s.Field("subject", _header(_subject), help="the subject, a template"),
-    s.Field("list_id", _header(_list_id), help="the List-Id, e.g. red-notes.example.org"),
-    s.Field("unsubscribe_email", _header(_address), help="where to unsubscribe"),
-    s.Field("unsubscribe_url", _header(lambda v: url_problem(v, ("email",), ("https",))),
-            help="a one-click unsubscribe page, https, may contain {email}"),
-    s.Field("link", _header(lambda v: url_problem(v, ("file",), ("https", "http"))),
-            help="where the PDF is published, may contain {file}: link instead of attaching"),
+    s.Field("from", _header(_sender, "Name <address>, or an address"), name="sender",
+            help="who the messages are from (required to send)"),
+    s.Field("reply_to", _header(_sender, "Name <address>, or an address"),
+            help="where replies go, when not to the From address"),
+    s.Field("host", _header(_host, "a host name, e.g. smtp.example.org"),
+            help="the SMTP server that sends the messages"),
+    s.Field("port", s.integer(1, 65535),
+            help="the server's port (default: 587 for starttls, 465 for ssl, 25 for none)"),
+    s.Field("security", s.choice(*SECURITY), help="how the connection to the server is "
+            "encrypted"),
+    s.Field("user", _header(), help="the login at the server"),
+    s.Field("subject", _header(_subject, "a template, like the layouts"),
+            help="the subject of every message"),
+    s.Field("list_id", _header(_list_id, "a name with dots, e.g. red-notes.example.org"),
+            help="the List-Id (default: the slug and the domain of the From address)"),
+    s.Field("unsubscribe_email", _header(_address, "an email address"),
+            help="where readers write to unsubscribe (default: the From address)"),
+    s.Field("unsubscribe_url", _header(lambda v: url_problem(v, ("email",), ("https",)),
+                                       "https://..., may contain {email}"),
+            help="a page where readers unsubscribe with one click"),
+    s.Field("link", _header(lambda v: url_problem(v, ("file",), ("https", "http")),
+                            "https://... or http://..., may contain {file}"),
+            help="where the PDF is published: the message links to it instead of attaching it"),
     s.Field("attach_limit", _size, help="the largest PDF to attach"),
     s.Field("rate", s.number(0.001, 100_000), help="messages per minute"),
-    s.Field("retries", s.integer(0, 20), help="tries again after a temporary failure"),
-    s.Field("retry_delay", s.number(0.001, 3600), help="seconds before the first retry"),
+    s.Field("retries", s.integer(0, 20), help="how many times to try again after a temporary "
+            "failure"),
+    s.Field("retry_delay", s.number(0.001, 3600), help="seconds before the first retry, "
+            "doubled at each retry"),
     s.Field("timeout", s.number(0.001, 3600), help="seconds to wait for the server"),
 )
 SCHEMA = s.Schema(FIELDS, what="mail setting")
