@@ -94,3 +94,11 @@ def test_unknown_issue_everywhere(mini: Path) -> None:
         result = runner.invoke(app, [*command, "-w", str(mini)])
         assert result.exit_code == 1, command
         assert "did you mean 'issue-3'?" in result.output, result.output
+
+
+def test_a_picture_written_in_code_is_no_picture() -> None:
+    from notespress.listing import count_pictures
+
+    body = ("![A picture.](a.png)\n\n```markdown\n![An example](b.png)\n```\n\n"
+            "Write `![text](file)` for a picture, as here: ![Another.](c.png)\n")
+    assert count_pictures(body) == 2

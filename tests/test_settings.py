@@ -102,3 +102,23 @@ def test_init_in_another_language(tmp_path: Path, lang: str, tagline: str, title
     assert f"title: {title}" in welcome and f"lang: {lang}" in welcome
     built = runner.invoke(app, ["build", "1", "-w", str(target), "-e", "screen"])
     assert built.exit_code == 0, built.output
+
+
+def test_build_prints_where_each_article_falls(ws: Path) -> None:
+    result = run(ws, "build", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("#  article"))
+    first, second = lines[header + 2], lines[header + 3]
+    assert first.startswith("1  The first article") and second.startswith("2  The second")
+    assert "min" in first and "2 articles" in lines[header + 4]
+
+
+def test_a_finding_is_one_line_with_its_page() -> None:
+    from notespress.preflight import Finding
+
+    problem = Finding("error", "overflow", "a line overflows its column by 9pt",
+                      "issues/x/a.md:12", 4).as_problem()
+    assert str(problem) == "issues/x/a.md:12: page 4: a line overflows its column by 9pt " \
+        "[overflow]"
+    assert problem.is_error

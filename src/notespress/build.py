@@ -143,10 +143,10 @@ def _build(root: Path, folder: Path, out_dir: Path, options: BuildOptions, epoch
 
             findings = run_preflight(pub, issue, assembled, laid_out,
                                      {w.kind: w.path for w in written})
-            errors = [Problem(None, str(f)) for f in findings if f.severity == "error"]
+            errors = [f.as_problem() for f in findings if f.severity == "error"]
             if options.strict and errors:
                 raise NotespressError(errors)
-        sections = page_ranges(laid_out, issue)
+        sections = page_ranges(laid_out, issue, pad)
         outputs = (_publish(root, out_dir, pub, issue, written, previous, options, inputs, pad,
                             assembled, laid_out, sections)
                    if publishing else [])
@@ -246,17 +246,28 @@ def screen_settings(issue: Issue, root: Path) -> Any:
                         cache=root / "build" / ".cache" / "screen-pictures")
 
 
-def page_ranges(laid_out: LaidOut, issue: Issue) -> dict[str, tuple[int, int]]:
-    """The first and last page of each article and of the platform."""
-    starts: dict[str, int] = {}
+def page_ranges(laid_out: LaidOut, issue: Issue, pad: int = 0) -> dict[str, tuple[int, int]]:
+    """The first and last page of each article and of the platform: an article ends on the
+    page where the next begins, or on the page before when the next begins at the top of
+    its page; the last one ends before the padding pages."""
+    from .compat import page_box
+
+    starts: dict[str, tuple[int, bool]] = {}  # name -> (page, begins at the top of it)
     for number, page in enumerate(laid_out.document.pages, start=1):
-        for name in page.anchors:
-            starts.setdefault(name, number)
+        top = page_box(page).content_box_y() + 2
+        for name, (_, y, *_) in page.anchors.items():
+            starts.setdefault(name, (number, y <= top))
     names = [a.slug for a in issue.articles] + ["platform"]
-    found = [(n, starts[n]) for n in names if n in starts]
+    found = [(n, *starts[n]) for n in names if n in starts]
     ranges = {}
-    for index, (name, first) in enumerate(found):
-        last = found[index + 1][1] if index + 1 < len(found) else laid_out.pages
+    for index, (name, first, _) in enumerate(found):
+        if index + 1 < len(found):
+            following, at_top = found[index + 1][1], found[index + 1][2]
+            if found[index + 1][0] == "platform" and pad:
+                following, at_top = following - pad, True
+            last = following - 1 if at_top else following
+        else:
+            last = laid_out.pages
         ranges[name] = (first, max(first, last))
     return ranges
 

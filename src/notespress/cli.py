@@ -204,6 +204,10 @@ def _build(issue: str | None, workspace: Path | None, html: bool, strict: bool,
         note = f"\n    {output.note}" if output.note else ""
         verb = "unchanged" if result.up_to_date else "wrote"
         typer.echo(f"{verb} {display_path(output.path)}{pages}{note}")
+    if result.issue is not None and result.sections:
+        from .listing import built_article_table, format_article_table
+
+        typer.echo(format_article_table(built_article_table(result.issue, result.sections)))
     if site:
         _make_site(workspace, False, False, None, debug)
 

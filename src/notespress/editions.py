@@ -205,12 +205,19 @@ def make_grayscale(source: Path, target: Path, identifier: bytes, date_epoch: in
                                             f"edition: {done.stderr.strip()[:300]}"))
     data = target.read_bytes()
     ident = identifier.hex().upper().encode()
-    # the trailer's /ID, two strings of 16 bytes: replaced by as many hex digits, so that
-    # every offset in the file stays as it was
-    fixed, count = re.subn(rb"/ID \[<[0-9A-Fa-f]{32}><[0-9A-Fa-f]{32}>\]",
-                           b"/ID [<" + ident + b"><" + ident + b">]", data)
+    # the trailer's /ID (two strings, written by Ghostscript as hex or as literal strings)
+    # in place of Ghostscript's random one. The trailer comes after the cross-reference
+    # table, which startxref points to: its length may change, no offset moves.
+    trailer = data.rfind(b"trailer")
+    if trailer < 0:
+        raise NotespressError(Problem(None, "Ghostscript wrote the grayscale edition without "
+                                            "a trailer notespress can read"))
+    fixed, count = re.subn(rb"/ID\s*\[\s*(?:<[0-9A-Fa-f]*>|\((?:\\.|[^\\)])*\))\s*"
+                           rb"(?:<[0-9A-Fa-f]*>|\((?:\\.|[^\\)])*\))\s*\]",
+                           b"/ID [<" + ident + b"><" + ident + b">]", data[trailer:], count=1,
+                           flags=re.DOTALL)
     if count:
-        atomic_write(target, fixed)
+        atomic_write(target, data[:trailer] + fixed)
 
 
 # ------------------------------------------------------------------ screen

@@ -12,8 +12,12 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import NotespressError, Problem
+
+if TYPE_CHECKING:
+    from .content import Issue
 
 WORDS_PER_MINUTE = 230
 ISSUE_FILE = "issue.yaml"
@@ -114,8 +118,13 @@ def count_words(markdown: str) -> int:
     return sum(1 for token in text.split() if any(c.isalnum() for c in token))
 
 
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[^\n]*$|`+[^`\n]*`+",
+                   re.MULTILINE | re.DOTALL)
+
+
 def count_pictures(markdown: str) -> int:
-    return len(_IMAGE.findall(_COMMENT.sub(" ", markdown)))
+    """Pictures an article shows (not one written inside code, nor in an editors' note)."""
+    return len(_IMAGE.findall(_CODE.sub(" ", _COMMENT.sub(" ", markdown))))
 
 
 def reading_minutes(words: int) -> int:
@@ -182,6 +191,22 @@ def article_table(folder: Path, pdf: Path | None = None, pad: int = 0) -> list[A
     if pdf is not None and pdf.is_file():
         ranges = article_pages(pdf, [r.slug for r in rows], pad)
         rows = [ArticleStats(**{**r.__dict__, "pages": ranges.get(r.slug)}) for r in rows]
+    return rows
+
+
+def built_article_table(issue: Issue, sections: dict[str, tuple[int, int]]
+                        ) -> list[ArticleStats]:
+    """The per-article table of an issue just built: its articles as read, with the pages
+    the build laid each out on."""
+    from .sources import read_text, split_front_matter
+
+    rows = []
+    for article in issue.articles:
+        body = split_front_matter(read_text(article.path), article.path).body
+        rows.append(ArticleStats(
+            file=article.path.name, slug=article.slug, title=article.title,
+            author=article.author, lang=article.lang, words=count_words(body),
+            pictures=len(article.images), pages=sections.get(article.slug)))
     return rows
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .compat import CSS_PX_PER_IN, page_box, walk_boxes
-from .errors import display_path
+from .errors import Problem, display_path
 from .glyphs import coverage, needs_glyph
 
 if TYPE_CHECKING:
@@ -47,6 +47,17 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def as_problem(self) -> Problem:
+        """The finding as a Problem, printed as one line like any other (file:line or the
+        file, then the page)."""
+        path, line = self.path, None
+        if path and ":" in path and path.rsplit(":", 1)[1].isdigit():
+            path, number = path.rsplit(":", 1)
+            line = int(number)
+        where = f"page {self.page}: " if self.page is not None else ""
+        return Problem(Path(path) if path else None, f"{where}{self.message} [{self.rule}]",
+                       line, severity=self.severity)
 
 
 # ------------------------------------------------------------------ running every rule
