@@ -289,7 +289,8 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0, part: Part | None = N
         path, line = _template_frame(exc)
         raise NotespressError(Problem(path, f"template error: {exc}", line)) from None
     return Assembled(html=html, base_url=pub.root.resolve().as_uri() + "/", lang=issue.lang,
-                     title=title, platform=platform)
+                     title=title, platform=platform,
+                     hyphen_ladder=issue.production.hyphen_ladder)
 
 
 def layouts_lay_out_parts(root: Path) -> bool:

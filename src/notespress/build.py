@@ -220,7 +220,8 @@ def lay_out(pub: Publication, assembled: Assembled, strict: bool) -> LaidOut:
         html=assembled.html, base_url=assembled.base_url,
         allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs(root),
         passed_over_fonts=tuple(root / "fonts" / name
-                                for name in sorted(passed_over(root, "fonts")))))
+                                for name in sorted(passed_over(root, "fonts"))),
+        hyphen_ladder=assembled.hyphen_ladder))
     _raise_errors(laid_out.problems, strict)
     return laid_out
 

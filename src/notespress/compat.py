@@ -27,6 +27,7 @@ What is here, and why:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -182,3 +183,422 @@ def screen_picture_hook(make: Callable[[Any], XObjectData | None]) -> Iterator[N
         yield
     finally:
         RasterImage.get_x_object = original
+
+
+# ------------------------------------------------------------------ even lines
+
+LOOSE_EM = 0.34  # a justified line whose spaces are stretched by more than this is loose
+EVEN_EM = 0.25  # a mended pair of lines stretched no more than this is good enough
+HOLD = 4  # lines kept back to mend a loose line with
+TRACK_EM = 0.018  # the most letter spacing a loose line may take, per letter
+EVEN_SPACE_EM = 0.26  # what a loose line's spaces keep of their stretch when it is tracked
+
+
+@dataclasses.dataclass
+class _Held:
+    """A line laid out and kept back: where it was laid out from, and the automatic hyphens
+    ending the lines before it."""
+
+    line: Any
+    resume_at: Any
+    y: float
+    skip: Any
+    first: bool
+    run: int
+
+
+class _EvenLines:
+    """What `even_lines` changes while it runs: whether the line being laid out may be
+    hyphenated."""
+
+    def __init__(self) -> None:
+        self.no_hyphen = False
+
+
+def _last_box(line: Any) -> Any:
+    box = line
+    while getattr(box, "children", None):
+        box = box.children[-1]
+    return box
+
+
+def line_hyphenated(line: Any) -> bool:
+    """Whether a laid-out line ends with a hyphen (an automatic one, or a word's own)."""
+    text = getattr(_last_box(line), "text", "") or ""
+    return text.rstrip(" ").endswith(("\u2010", "-", "\u00ad"))
+
+
+def _auto_hyphenated(line: Any) -> bool:
+    box = _last_box(line)
+    text = getattr(box, "text", "") or ""
+    style = getattr(box, "style", None)
+    mark = style["hyphenate_character"] if style is not None else "\u2010"
+    return bool(mark) and text.endswith(mark)
+
+
+def _stretch(line: Any) -> float:
+    """How much a justified line's spaces were stretched, in ems of its text."""
+    stack = [line]
+    while stack:
+        box = stack.pop()
+        spacing = getattr(box, "justification_spacing", 0) or 0
+        if spacing and getattr(box, "text", None) is not None:
+            return spacing / (box.style["font_size"] or 1)
+        stack.extend(reversed(getattr(box, "children", None) or ()))
+    return 0.0
+
+
+def _natural_width(line: Any) -> float:
+    """A justified line's width without what justification added to its spaces."""
+    added = 0.0
+    stack = [line]
+    while stack:
+        box = stack.pop()
+        text = getattr(box, "text", None)
+        if text is not None:
+            added += (getattr(box, "justification_spacing", 0) or 0) * (
+                text.count(" ") + text.count("\u00a0"))
+        else:
+            stack.extend(getattr(box, "children", None) or ())
+    return line.width - added
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", None) or ():
+        if getattr(child, "text", None) is not None:
+            yield child
+        elif type(child).__name__ in ("InlineBox", "LineBox"):
+            yield from _text_boxes(child)
+
+
+def _track(line: Any) -> None:
+    """Give a loose justified line's spaces back some of their stretch, as letter spacing
+    of at most TRACK_EM (as typesetters track a loose line a little rather than leave
+    rivers in it). Each text box is laid out again by Pango at its new spacing, and the
+    boxes after it move by what it grew or shrank."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    texts = list(_text_boxes(line))
+    if not texts:
+        return
+    size = texts[0].style["font_size"] or 1
+    spacing = max((getattr(t, "justification_spacing", 0) or 0) for t in texts)
+    spaces = sum(t.text.count(" ") + t.text.count("\u00a0") for t in texts)
+    letters = sum(len(t.text) for t in texts) - 1
+    if spaces < 2 or letters < 10 or spacing <= EVEN_SPACE_EM * size:
+        return
+    moved = (spacing - EVEN_SPACE_EM * size) * spaces
+    tracking = min(moved / letters, TRACK_EM * size)
+    new_spacing = spacing - tracking * letters / spaces
+    if any(t.style["letter_spacing"] not in ("normal", 0) for t in texts):
+        return  # already letter-spaced (small capitals, a label): left as it is
+
+    def retrack(box: Any, shift: float) -> float:
+        box.position_x += shift
+        if getattr(box, "text", None) is not None:
+            style = box.style.copy()
+            style["letter_spacing"] = tracking
+            layout = create_layout(box.text, style, None, None, new_spacing)
+            width, _ = line_size(layout.get_first_line()[0], style)
+            layout.deactivate()
+            shift += width - box.width
+            box.width, box.style, box.pango_layout = width, style, layout
+            box.justification_spacing = new_spacing
+            return shift
+        if type(box).__name__ == "InlineBox":
+            start = shift
+            for child in box.children:
+                shift = retrack(child, shift)
+            box.width += shift - start
+            return shift
+        box.translate(shift, 0)
+        box.position_x -= shift  # (translate moved it already)
+        return shift
+
+    shift = 0.0
+    for child in line.children:
+        shift = retrack(child, shift)
+
+
+def _can_lay_out_again(box: Any) -> bool:
+    """Whether a paragraph's lines can be laid out and thrown away: nothing in it is placed
+    out of the flow (floats, positioned boxes), which laying out a line registers."""
+    for child in box.descendants():
+        style = getattr(child, "style", None)
+        if style is not None and (style["position"] in ("absolute", "fixed")
+                                  or style["float"] not in ("none", "footnote")):
+            return False
+    return True
+
+
+@contextlib.contextmanager
+def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
+    """While the block runs, WeasyPrint (which breaks a paragraph's lines one at a time,
+    each as full as it can be) breaks them with these rules on top of its own:
+    - at most `ladder` lines in a row end with an automatic hyphen (0: no limit): the line
+      after them is laid out without hyphenating;
+    - a paragraph's second-last line is not hyphenated when its last line still holds what
+      is left without the hyphen;
+    - with `avoid_turns`, the last line that fits in a column or a page is not hyphenated,
+      so that no word is cut across a column or a page turn (its line is set looser);
+    - a loose justified line (spaces stretched by more than LOOSE_EM) is laid out again
+      with the line before it ending one word (or one hyphenation point) earlier, and the
+      pair that is the more even of the two is kept.
+    It replaces the line iterator the block layout uses (``layout.block.iter_line_boxes``)
+    and the first-line splitter the inline layout uses (``layout.inline.split_first_line``),
+    each checked for its shape first. A paragraph with floats or positioned boxes in it is
+    left to WeasyPrint's own iterator."""
+    import inspect
+
+    from weasyprint.layout import block, inline
+
+    shape = ["context", "box", "position_y", "bottom_space", "skip_stack", "containing_block",
+             "absolute_boxes", "fixed_boxes", "first_letter_style", "first_line_style"]
+    if (list(inspect.signature(block.iter_line_boxes).parameters) != shape
+            or list(inspect.signature(inline.get_next_linebox).parameters) != [
+                "context", "linebox", *shape[2:]]
+            or list(inspect.signature(inline.split_first_line).parameters)[:4] != [
+                "text", "style", "context", "max_width"]
+            or list(inspect.signature(inline.text_align).parameters) != [
+                "context", "line", "available_width", "last"]):
+        raise RuntimeError("WeasyPrint's line layout changed: notespress.compat.even_lines "
+                           "needs a look")
+    state = _EvenLines()
+    decided: dict[tuple[Any, ...], int] = {}  # how a loose line was mended (0: not), by
+    # where its paragraph's lines start: WeasyPrint lays a paragraph out again and again
+    # while it balances columns, and the same lines are mended the same way
+    simple: dict[int, bool] = {}  # paragraphs whose lines may be laid out again
+    original_split = inline.split_first_line
+    original_iter = block.iter_line_boxes
+
+    def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:
+        if state.no_hyphen and style["hyphens"] == "auto":
+            style["hyphens"] = "manual"
+            try:
+                return original_split(text, style, *args, **kwargs)
+            finally:
+                style["hyphens"] = "auto"
+        return original_split(text, style, *args, **kwargs)
+
+    def iter_line_boxes(context: Any, box: Any, position_y: float, bottom_space: float,
+                        skip_stack: Any, containing_block: Any, absolute_boxes: list[Any],
+                        fixed_boxes: list[Any], first_letter_style: Any,
+                        first_line_style: Any) -> Iterator[tuple[Any, Any]]:
+        if id(box) not in simple:
+            simple[id(box)] = _can_lay_out_again(box)
+        if context.excluded_shapes or not simple[id(box)]:
+            yield from original_iter(context, box, position_y, bottom_space, skip_stack,
+                                     containing_block, absolute_boxes, fixed_boxes,
+                                     first_letter_style, first_line_style)
+            return
+        inline.resolve_percentages(box, containing_block)
+        if skip_stack is None:
+            inline.resolve_one_percentage(box, "text_indent", containing_block.width)
+        else:
+            box.text_indent = 0
+        paragraph = _Paragraph(context, box, bottom_space, containing_block,
+                               (first_letter_style, first_line_style, box.text_indent))
+        yield from paragraph.lines(position_y, skip_stack)
+
+    class _Paragraph:
+        """The lines of one paragraph (from where the layout resumes), laid out with the
+        rules above: each line is kept back until the next is known, so that a loose line
+        can be mended with the one before it."""
+
+        def __init__(self, context: Any, box: Any, bottom_space: float,
+                     containing_block: Any, first: tuple[Any, Any, float]) -> None:
+            self.context, self.box, self.bottom_space = context, box, bottom_space
+            self.block = containing_block
+            self.first = first  # first-letter and first-line styles, indent
+            self.mendable = (containing_block.style["direction"] == "ltr"
+                             and box.style["text_align_all"] == "justify")
+
+        def lay(self, y: float, skip: Any, first: bool, no_hyphen: bool,
+                width: float | None = None) -> tuple[Any, Any]:
+            """One line from `skip` at `y` (the paragraph's first with `first`), without
+            automatic hyphens with `no_hyphen`, and broken to fit `width` (then justified
+            to the column's width) when given."""
+            box, block_box = self.box, self.block
+            letter, line_style, indent = self.first if first else (None, None, 0)
+            box.text_indent = indent
+            saved = (block_box.width, box.style["text_align_all"], box.style["text_align_last"])
+            before = state.no_hyphen
+            state.no_hyphen = no_hyphen
+            if width is not None:
+                block_box.width = width
+                box.style["text_align_all"] = box.style["text_align_last"] = "start"
+            try:
+                line, resume_at = inline.get_next_linebox(
+                    self.context, box, y, self.bottom_space, skip, block_box, [], [],
+                    letter, line_style)
+            finally:
+                state.no_hyphen = before
+                block_box.width = saved[0]
+                box.style["text_align_all"], box.style["text_align_last"] = saved[1:]
+            if line is not None:
+                if width is not None:
+                    inline.text_align(self.context, line, block_box.width, resume_at is None)
+                inline.handle_leader(self.context, line, block_box)
+            return line, resume_at
+
+        def lines(self, y: float, skip: Any) -> Iterator[tuple[Any, Any]]:
+            first = skip is None
+            run = 0  # automatic hyphens ending the lines before this one
+            held: list[_Held] = []  # the lines kept back, at most HOLD of them
+            ahead: tuple[Any, Any] | None = None
+            while True:
+                no_hyphen = bool(ladder) and run >= ladder
+                line, resume_at = ahead or self.lay(y, skip, first, no_hyphen)
+                ahead = None
+                if line is None:
+                    break
+                if resume_at is not None and _auto_hyphenated(line):
+                    line, resume_at, ahead = self.unhyphenate(
+                        y, skip, first, line, resume_at, run + 1 >= ladder > 0)
+                current = _Held(line, resume_at, y, skip, first, run)
+                if (held and resume_at is not None and self.mendable
+                        and _stretch(line) > LOOSE_EM):
+                    mended = self.mend(held, current)
+                    if mended is not None:
+                        keep, lines = mended
+                        held = held[:keep] + lines[:-1]
+                        current = lines[-1]
+                        ahead = None
+                held.append(current)
+                line, resume_at = current.line, current.resume_at
+                run = current.run + 1 if _auto_hyphenated(line) else 0
+                while len(held) > HOLD:
+                    done = held.pop(0)
+                    yield self.finish(done)
+                if resume_at is None:
+                    break
+                y, skip, first = line.position_y + line.height, resume_at, False
+            for done in held:
+                yield self.finish(done)
+
+        def finish(self, done: _Held) -> tuple[Any, Any]:
+            """A line as it is given to the block layout: when it is still loose, a little
+            of its spaces' stretch goes into letter spacing."""
+            if self.mendable and done.resume_at is not None and \
+                    _stretch(done.line) > LOOSE_EM:
+                _track(done.line)
+            return done.line, done.resume_at
+
+        def unhyphenate(self, y: float, skip: Any, first: bool, line: Any, resume_at: Any,
+                        next_no_hyphen: bool) -> tuple[Any, Any, tuple[Any, Any] | None]:
+            """A hyphenated line, or the same line without its hyphen when that is better
+            (the second-last line, the last before a turn); and the line after it when it
+            was laid out on the way."""
+            bottom = line.position_y + line.height
+            at_turn = avoid_turns and self.context.overflows_page(
+                self.bottom_space, bottom + line.height)
+            following = self.lay(bottom, resume_at, False, next_no_hyphen)
+            last_but_one = following[0] is not None and following[1] is None
+            if not (at_turn or last_but_one):
+                return line, resume_at, following
+            plain = self.lay(y, skip, first, True)
+            if plain[0] is None or plain[1] is None or _auto_hyphenated(plain[0]):
+                return line, resume_at, following
+            if at_turn:  # the word goes whole to the next column or page
+                return plain[0], plain[1], None
+            rest = self.lay(plain[0].position_y + plain[0].height, plain[1], False, False)
+            if rest[0] is not None and rest[1] is None:  # what is left still makes one line
+                return plain[0], plain[1], rest
+            return line, resume_at, following
+
+        def mend(self, held: list[_Held], loose: _Held
+                 ) -> tuple[int, list[_Held]] | None:
+            """The lines from one or two lines back laid out again, the first of them
+            broken one word (or hyphenation point) earlier, down to the loose line: (how many
+            of the held lines stay, the new lines) when they are more even."""
+            best: tuple[float, int, list[_Held]] | None = None
+            key = (id(self.box), self.block.width, repr(loose.skip),
+                   tuple(repr(h.skip) for h in held[-HOLD:]), loose.run)
+            known = decided.get(key)
+            if known == 0:
+                return None
+            for back in range(1, min(len(held), HOLD) + 1):
+                if known is not None and back != known:
+                    continue
+                old = [*held[-back:], loose]
+                worst = max(_stretch(h.line) for h in old)
+                base = held[-back]
+                no_hyphen = bool(ladder) and base.run >= ladder
+                line, resume_at = self.lay(base.y, base.skip, base.first, no_hyphen,
+                                           _natural_width(base.line) - 1)
+                if line is None or resume_at is None or line.height != base.line.height:
+                    continue
+                new = [_Held(line, resume_at, base.y, base.skip, base.first, base.run)]
+                while len(new) < len(old) and new[-1].resume_at is not None:
+                    last = new[-1]
+                    run = last.run + 1 if _auto_hyphenated(last.line) else 0
+                    y = last.line.position_y + last.line.height
+                    line, resume_at = self.lay(y, last.resume_at, False,
+                                               bool(ladder) and run >= ladder)
+                    if line is None:
+                        break
+                    new.append(_Held(line, resume_at, y, last.resume_at, False, run))
+                if len(new) < len(old) or new[-1].line is None:
+                    continue
+                if any(h.resume_at is None for h in new[:-1]):
+                    continue
+                if ladder and any(_auto_hyphenated(h.line) and h.run >= ladder for h in new):
+                    continue
+                ending = new[-1]
+                if ending.resume_at is None and len(new) > 1 and _auto_hyphenated(
+                        new[-2].line):
+                    continue  # a hyphen in the second-last line
+                if any(h.line.height != o.line.height for h, o in zip(new, old, strict=True)):
+                    continue
+                measured = [h for h in new if h.resume_at is not None]
+                value = max((_stretch(h.line) for h in measured), default=0.0)
+                if value < worst - 0.02 and (best is None or value < best[0]):
+                    best = (value, len(held) - back, new)
+                    if value <= EVEN_EM:
+                        break
+            decided[key] = 0 if best is None else len(held) - best[1]
+            return None if best is None else (best[1], best[2])
+
+    inline.split_first_line = split_first_line
+    block.iter_line_boxes = iter_line_boxes
+    try:
+        yield
+    finally:
+        inline.split_first_line = original_split
+        block.iter_line_boxes = original_iter
+
+
+# ------------------------------------------------------------------ column tops
+
+
+def lift_column_tops(document: Any) -> int:
+    """Take away the space above a block that opens a column (a subhead's, a figure's):
+    WeasyPrint (70) truncates such a margin at the top of a page but keeps it at the top of
+    a column, so that the column would start lower than its neighbour. The column's boxes
+    are moved up by it (the column ends that much higher). Returns how many were lifted."""
+    lifted = 0
+    for page in document.pages:
+        stack = [page_box(page)]
+        while stack:
+            box = stack.pop()
+            if getattr(box, "is_column", False):
+                lifted += _lift_column(box)
+            elif type(box).__name__ not in ("LineBox", "TextBox", "InlineBox"):
+                stack.extend(getattr(box, "children", None) or ())
+    return lifted
+
+
+def _lift_column(column: Any) -> int:
+    children = [c for c in column.children if type(c).__name__ not in (
+        "AbsolutePlaceholder", "LineBox")]
+    if not children:
+        return 0
+    first = children[0]
+    space = first.margin_top or 0
+    if space <= 0 or abs(first.position_y - column.content_box_y()) > 0.5:
+        return 0
+    for child in children:
+        child.translate(dy=-space)
+    first.position_y += space
+    first.margin_top = 0
+    return 1

@@ -43,6 +43,7 @@ class Assembled:
     lang: str
     title: str
     platform: Platform | None = None
+    hyphen_ladder: int = 2  # the production.hyphen_ladder, for the layout
 
 
 @dataclass(frozen=True)

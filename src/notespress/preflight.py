@@ -33,7 +33,7 @@ PT_PER_PX = 0.75
 
 @dataclass(frozen=True)
 class Finding:
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "note"]  # a note: the typography report
     rule: str
     message: str
     path: str | None = None  # the article (or other source) the problem is in
@@ -83,7 +83,22 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, laid_out
     findings += check_page_counts(outputs, laid_out.pages)
     findings += markup_findings(issue.warnings)
     order = {"error": 0, "warning": 1}
-    return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
+    findings = sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
+    return findings + typography(laid_out, outputs, sections)
+
+
+def typography(laid_out: LaidOut, outputs: dict[str, Path], sections: dict[str, str]
+               ) -> list[Finding]:
+    """The typography report (typeset_report.py), from the screen edition's words (or the
+    print edition's, past its bleed and marks)."""
+    from .typeset_report import typography_findings
+
+    if "screen" in outputs:
+        return typography_findings(laid_out.document, outputs["screen"], sections)
+    if "print" in outputs:
+        bleed = page_box(laid_out.document.pages[0]).bleed.get("left", 0) * PT_PER_PX
+        return typography_findings(laid_out.document, outputs["print"], sections, bleed)
+    return []
 
 
 # ------------------------------------------------------------------ walking the layout
