@@ -300,6 +300,7 @@ def _track(line: Any) -> None:
             style["letter_spacing"] = tracking
             layout = create_layout(box.text, style, None, None, new_spacing)
             width, _ = line_size(layout.get_first_line()[0], style)
+            width += new_spacing * (box.text.count(" ") + box.text.count("\u00a0"))
             layout.deactivate()
             shift += width - box.width
             box.width, box.style, box.pango_layout = width, style, layout

@@ -298,13 +298,25 @@ TIE_LAST = 9  # a paragraph's last word this short (or shorter) is tied to the o
 TIE_BEFORE = 14  # unless that one is longer than this
 
 
+TIE_MIN_WORDS = 8  # paragraphs of fewer words (a list item, a short note) are left alone
+
+
 def _tie_last_words(tokens: list[Token]) -> None:
     """A no-break space before a paragraph's last word when it is short, so that no
-    paragraph ends with a line of one short word ("shrink.", "War.")."""
+    paragraph ends with a line of one short word ("shrink.", "War."). Only paragraphs of
+    running text: not a tight list's items, not footnotes, not a few words."""
+    in_note = 0
     for index, token in enumerate(tokens[:-1]):
-        if token.type != "paragraph_open" or tokens[index + 1].type != "inline":
+        if token.type == "footnote_open":
+            in_note += 1
+        elif token.type == "footnote_close":
+            in_note -= 1
+        if (token.type != "paragraph_open" or token.hidden or in_note
+                or tokens[index + 1].type != "inline"):
             continue
         children = tokens[index + 1].children or []
+        if sum(len(c.content.split()) for c in children if c.type == "text") < TIE_MIN_WORDS:
+            continue
         last = next((c for c in reversed(children) if c.type != "footnote_ref"), None)
         if last is None or last.type != "text":
             continue

@@ -116,6 +116,13 @@ def _section_of(ancestors: tuple[Any, ...], box: Any = None) -> str | None:
     return None
 
 
+def _bleeds(ancestors: tuple[Any, ...]) -> bool:
+    """Whether a box is inside an element the layouts run off the page on purpose (class
+    "bleed": the cover picture)."""
+    return any("bleed" in ((getattr(a, "element", None) is not None
+                            and a.element.get("class")) or "").split() for a in ancestors)
+
+
 def _in_margin(ancestors: tuple[Any, ...]) -> bool:
     return any(type(a).__name__ in ("MarginBox", "FootnoteAreaBox") for a in ancestors)
 
@@ -268,11 +275,11 @@ def _check_image(box: Any, ancestors: tuple[Any, ...], where: str | None, number
             "will show in print; use the original or save at 75 or more", where, number))
     rect = (box.position_x, box.position_y, box.position_x + box.width,
             box.position_y + box.height)
-    if not _inside(rect, trim):
+    if not _inside(rect, trim) and not _bleeds(ancestors):
         findings.append(Finding("error", "outside-trim", f"image '{name}' runs off the page",
                                 where, number))
     parent = next((a for a in reversed(ancestors) if type(a).__name__ == "BlockBox"), None)
-    if parent is not None and box.width > parent.width + 1:
+    if parent is not None and box.width > parent.width + 1 and not _bleeds(ancestors):
         findings.append(Finding("error", "overflow", f"image '{name}' is wider than its column",
                                 where, number))
     return findings
@@ -462,6 +469,8 @@ def _words(text: str) -> list[str]:
     folded, lower case, without marks and joiners; direction marks and changes of script
     (or between letters and digits) part words, as the PDF's text may not."""
     text = unicodedata.normalize("NFKC", text).lower()
+    # a lam-alef ligature's letters come out of the PDF in either order: one order for all
+    text = re.sub("\u0644([\u0627\u0623\u0625\u0622])", "\\1\u0644", text)
     kept = []
     for char in text:
         category = unicodedata.category(char)
