@@ -218,8 +218,9 @@ def page_geometry(issue: Issue) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Part:
     """What of the issue to lay out: "all"; or, when the padding pages change after layout
-    (pad.py), only the "cover" (with the contents' page numbers given in `toc_pages`, and of
-    the lead article only its first `lead_blocks` blocks when given) or the "back" (padding,
+    (pad.py), only the "cover" (with the contents' page numbers given in `toc_pages`: the
+    first `articles` articles, of the last of them only its first `lead_blocks` blocks when
+    given; articles run on, and more than one may open on the cover) or the "back" (padding,
     platform, colophon, numbered from `first_page`). `pad_start`: where the padding pages
     start, when known (the back starts there), so that the coupon keeps off page 2."""
 
@@ -227,6 +228,7 @@ class Part:
     toc_pages: dict[str, int] = field(default_factory=dict)
     first_page: int = 1
     lead_blocks: int | None = None
+    articles: int = 1  # the articles the "cover" part holds (the last one cut at lead_blocks)
     pad_start: int = 0  # the page where the padding pages start, when known (0: not yet)
 
 
@@ -246,8 +248,9 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0, part: Part | None = N
     context: dict[str, Any] = {
         "pub": pub,
         "issue": issue,
-        "articles": [_article_view(pub.root, a, lead_blocks if i == 0 else None)
-                     for i, a in enumerate(issue.articles)],
+        "articles": [_article_view(pub.root, a, lead_blocks if i == part.articles - 1
+                                   else None) for i, a in enumerate(issue.articles)],
+        "cover_articles": part.articles,
         "platform": _platform_view(platform, label) if platform else None,
         "strings": strings,
         "cover": _cover_view(issue),

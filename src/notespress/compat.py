@@ -365,10 +365,12 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
         raise RuntimeError("WeasyPrint's line layout changed: notespress.compat.even_lines "
                            "needs a look")
     state = _EvenLines()
-    decided: dict[tuple[Any, ...], int] = {}  # how a loose line was mended (0: not), by
-    # where its paragraph's lines start: WeasyPrint lays a paragraph out again and again
-    # while it balances columns, and the same lines are mended the same way
-    simple: dict[int, bool] = {}  # paragraphs whose lines may be laid out again
+    # How a loose line was mended (0: not), by where its paragraph's lines start: WeasyPrint
+    # lays a paragraph out again and again while it balances columns, and the same lines are
+    # mended the same way. Each entry holds its paragraph's box, so that no other box takes
+    # its id while the layout runs.
+    decided: dict[tuple[Any, ...], tuple[Any, int]] = {}
+    simple: dict[int, tuple[Any, bool]] = {}  # paragraphs whose lines may be laid out again
     original_split = inline.split_first_line
     original_iter = block.iter_line_boxes
 
@@ -386,8 +388,8 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                         fixed_boxes: list[Any], first_letter_style: Any,
                         first_line_style: Any) -> Iterator[tuple[Any, Any]]:
         if id(box) not in simple:
-            simple[id(box)] = _can_lay_out_again(box)
-        if context.excluded_shapes or not simple[id(box)]:
+            simple[id(box)] = (box, _can_lay_out_again(box))
+        if context.excluded_shapes or not simple[id(box)][1]:
             yield from original_iter(context, box, position_y, bottom_space, skip_stack,
                                      containing_block, absolute_boxes, fixed_boxes,
                                      first_letter_style, first_line_style)
@@ -515,7 +517,7 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
             best: tuple[float, int, list[_Held]] | None = None
             key = (id(self.box), self.block.width, repr(loose.skip),
                    tuple(repr(h.skip) for h in held[-HOLD:]), loose.run)
-            known = decided.get(key)
+            known = decided[key][1] if key in decided else None
             if known == 0:
                 return None
             for back in range(1, min(len(held), HOLD) + 1):
@@ -557,7 +559,7 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                     best = (value, len(held) - back, new)
                     if value <= EVEN_EM:
                         break
-            decided[key] = 0 if best is None else len(held) - best[1]
+            decided[key] = (self.box, 0 if best is None else len(held) - best[1])
             return None if best is None else (best[1], best[2])
 
     inline.split_first_line = split_first_line

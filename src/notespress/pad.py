@@ -80,19 +80,23 @@ def _lay_out_around(pub: Publication, issue: Issue, laid_out: LaidOut, guess: in
     if front < 1 or any(where.get(a.slug, front) >= front for a in issue.articles):
         return None
     cover_pages = where.get("contents", 0) + 1  # the pages whose contents give page numbers
-    if cover_pages >= front:
+    if cover_pages > front:
         return None
     toc = {a.slug: where[a.slug] + 1 for a in issue.articles}
     toc["platform"] = front + pad + 1
     _, back = lay_out(pub, issue, pad, Part("back", first_page=front + 1))
     if back.pages != pad + back_pages:
         return None
-    # The cover's pages again, with the new contents and as much of the lead article as
-    # they held (and one block more, so that the page breaks where it did), checked against
-    # the first layout: same text in the same places.
-    on_cover = _lead_blocks_on_page(laid_out, issue, cover_pages - 1)
-    _, cover = lay_out(pub, issue, pad, Part("cover", toc_pages=toc,
-                                             lead_blocks=_blocks_past(issue, on_cover)))
+    # The cover's pages again, with the new contents and the articles that reach them, the
+    # last of those cut after what the cover's pages held of it (and one block more, so
+    # that the page breaks where it did), checked against the first layout: same text in
+    # the same places.
+    reaching = [i for i, a in enumerate(issue.articles) if where[a.slug] < cover_pages]
+    last = reaching[-1] if reaching else 0
+    on_cover = _blocks_on_page(laid_out, issue, cover_pages - 1, last)
+    _, cover = lay_out(pub, issue, pad, Part(
+        "cover", toc_pages=toc, lead_blocks=_blocks_past(issue, on_cover, last),
+        articles=last + 1))
     new_cover = cover.document.pages[:cover_pages]
     if len(new_cover) < cover_pages or any(
             set(new.anchors) != set(old.anchors) or _page_signature(new) != _page_signature(old)
@@ -106,13 +110,13 @@ def _lay_out_around(pub: Publication, issue: Issue, laid_out: LaidOut, guess: in
         document=document, problems=problems, read=read)
 
 
-def _blocks_past(issue: Issue, on_cover: int | None) -> int | None:
-    """How many of the lead article's blocks to lay out so that the cover page breaks where
-    it did: those on it, and the next one; and if that is a heading (kept with what follows
-    it), the blocks up to the first that is not."""
+def _blocks_past(issue: Issue, on_cover: int | None, index: int = 0) -> int | None:
+    """How many of article `index`'s blocks to lay out so that the cover's last page breaks
+    where it did: those on it, and the next one; and if that is a heading (kept with what
+    follows it), the blocks up to the first that is not."""
     if not on_cover:
         return None
-    html, ends = issue.articles[0].html, issue.articles[0].block_ends
+    html, ends = issue.articles[index].html, issue.articles[index].block_ends
     count = on_cover + 1
     while count < len(ends) and html[ends[count - 2]:ends[count - 1]].lstrip().startswith("<h"):
         count += 1
@@ -124,20 +128,26 @@ def _classes(box: Any) -> list[str]:
     return (element.get("class") or "").split() if element is not None else []
 
 
-def _lead_blocks_on_page(laid_out: LaidOut, issue: Issue, index: int) -> int | None:
-    """How many of the lead article's top-level blocks are (at least partly) on the cover's
-    last page (`index`, 0-based)."""
+def _blocks_on_page(laid_out: LaidOut, issue: Issue, page: int, index: int = 0
+                    ) -> int | None:
+    """How many of article `index`'s top-level blocks are (at least partly) on page `page`
+    (0-based) or before it."""
     from .compat import page_box, walk_boxes
 
-    boxes = [box for box, _ in walk_boxes(page_box(laid_out.document.pages[index]))]
-    body = next((b.element for b in boxes if "article-body" in _classes(b)), None)
-    if body is None or not issue.articles:
+    if not issue.articles:
+        return None
+    slug = issue.articles[index].slug
+    walked = list(walk_boxes(page_box(laid_out.document.pages[page])))
+    body = next((b.element for b, ancestors in walked if "article-body" in _classes(b)
+                 and any(getattr(a, "element", None) is not None
+                         and a.element.get("id") == slug for a in ancestors)), None)
+    if body is None:
         return None
     blocks = list(body)
-    if len(blocks) != len(issue.articles[0].block_ends):
+    if len(blocks) != len(issue.articles[index].block_ends):
         return None
-    seen = {id(getattr(b, "element", None)) for b in boxes}
-    shown = [index for index, block in enumerate(blocks) if id(block) in seen]
+    seen = {id(getattr(b, "element", None)) for b, _ in walked}
+    shown = [position for position, block in enumerate(blocks) if id(block) in seen]
     return shown[-1] + 1 if shown else None
 
 
