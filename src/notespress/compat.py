@@ -551,6 +551,9 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                 if ending.resume_at is None and len(new) > 1 and _auto_hyphenated(
                         new[-2].line):
                     continue  # a hyphen in the second-last line
+                if ending.resume_at is not None and _auto_hyphenated(ending.line) and \
+                        not _auto_hyphenated(loose.line):
+                    continue  # (a hyphen where the rules above took one away)
                 if any(h.line.height != o.line.height for h, o in zip(new, old, strict=True)):
                     continue
                 measured = [h for h in new if h.resume_at is not None]

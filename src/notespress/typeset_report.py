@@ -11,7 +11,9 @@ belongs to, where paragraphs end, where columns start):
 - mostly empty pages: a page of articles filled less than 60 % down its columns (not the
   cover, not the last page before the back matter, not the back matter itself);
 - space above a column: a block that opens a column with space above it, so that the column
-  starts lower than its neighbour.
+  starts lower than its neighbour;
+- stranded heads: an article's title (and deck, byline) at the foot of a page, its text on
+  the next.
 
 Each is a finding of severity "note" (the print shop would not send the issue back for it,
 the editor may want to look), and one note sums them up.
@@ -70,6 +72,7 @@ class PageReport:
     ladders: list[tuple[str | None, str]] = field(default_factory=list)
     short_last: list[tuple[str | None, str]] = field(default_factory=list)
     top_space: list[tuple[str | None, str]] = field(default_factory=list)
+    stranded: list[tuple[str | None, str]] = field(default_factory=list)
     checked_fill: bool = False
 
 
@@ -172,6 +175,7 @@ class LaidPage:
     lines: list[tuple[tuple[float, float, float, float], str | None]]
     short_last: list[tuple[str | None, str]]
     top_space: list[tuple[str | None, str]]
+    stranded: list[tuple[str | None, str]] = field(default_factory=list)  # heads, no text
 
 
 def _section(ancestors: tuple[Any, ...], box: Any) -> str | None:
@@ -204,12 +208,22 @@ def laid_pages(document: Any) -> list[LaidPage]:
         lines: list[tuple[tuple[float, float, float, float], str | None]] = []
         short: list[tuple[str | None, str]] = []
         space: list[tuple[str | None, str]] = []
+        heads: dict[str | None, str] = {}
+        texts: set[str | None] = set()
         for box, ancestors in walk_boxes(root):
             kind = type(box).__name__
             if any(type(a).__name__ in ("MarginBox", "FootnoteAreaBox") for a in ancestors):
                 continue
+            classes = (getattr(box, "element", None) is not None
+                       and box.element.get("class") or "").split()
+            if "article-head" in classes and kind == "BlockBox":
+                heads[_section(ancestors, box)] = _line_text(box)[:40]
             if kind == "LineBox":
                 section = _section(ancestors, box)
+                if any("article-body" in ((getattr(a, "element", None) is not None
+                                           and a.element.get("class")) or "").split()
+                       for a in ancestors):
+                    texts.add(section)
                 rect = (box.position_x * PT_PER_PX, box.position_y * PT_PER_PX,
                         (box.position_x + box.width) * PT_PER_PX,
                         (box.position_y + box.height) * PT_PER_PX)
@@ -223,7 +237,9 @@ def laid_pages(document: Any) -> list[LaidPage]:
             elif (kind == "BlockBox" and getattr(box, "element_tag", "") == "p"
                   and _section(ancestors, box) is not None):
                 short += _short_last(box, ancestors)
-        pages.append(LaidPage(lines, short, space))
+        stranded = [(section, title) for section, title in heads.items()
+                    if section not in texts]
+        pages.append(LaidPage(lines, short, space, stranded))
     return pages
 
 
@@ -236,7 +252,7 @@ def _short_last(box: Any, ancestors: tuple[Any, ...]) -> list[tuple[str | None, 
         return []
     last = lines[-1]
     text = _line_text(last)
-    if " " in text or not text or box.width <= 0:
+    if len(text.split()) != 1 or box.width <= 0:
         return []
     if _content_width(last) < SHORT_LAST * box.width:
         return [(_section(ancestors, box), text)]
@@ -267,7 +283,8 @@ class Report:
                 "ladders": sum(len(p.ladders) for p in self.pages),
                 "short_last": sum(len(p.short_last) for p in self.pages),
                 "empty": sum(1 for p in self.pages if p.checked_fill and p.fill < MIN_FILL),
-                "top_space": sum(len(p.top_space) for p in self.pages)}
+                "top_space": sum(len(p.top_space) for p in self.pages),
+                "stranded": sum(len(p.stranded) for p in self.pages)}
 
 
 def back_matter_page(document: Any) -> int | None:
@@ -306,6 +323,7 @@ def measure(document: Any, pdf: Path, offset: float = 0.0) -> Report:
                                        " / ".join(r[-1].text for r in run)))
         report.short_last = page_laid.short_last
         report.top_space = page_laid.top_space
+        report.stranded = page_laid.stranded
         if 1 < number < end:
             report.checked_fill = True
             report.fill = page_fill(page_words)
@@ -338,6 +356,9 @@ def typography_findings(document: Any, pdf: Path, sections: dict[str, str],
             note("column-top-space", f"space above '{text}' at the top of a column: the "
                                      "column starts lower than its neighbour", section,
                  page.page)
+        for section, title in page.stranded:
+            note("stranded-head", f"the head of '{title}' is alone at the foot of the page, "
+                                  "its text on the next", section, page.page)
         if page.checked_fill and page.fill < MIN_FILL:
             note("mostly-empty-page", f"the page is filled {page.fill:.0%} down its columns "
                                       f"(less than {MIN_FILL:.0%})", None, page.page)
@@ -347,5 +368,6 @@ def typography_findings(document: Any, pdf: Path, sections: dict[str, str],
         f"typography: {len(report.pages)} pages; {counts['loose']} loose line(s), "
         f"{counts['ladders']} hyphen ladder(s), {counts['short_last']} short last line(s), "
         f"{counts['empty']} mostly empty page(s) of {report.checked} checked, "
-        f"{counts['top_space']} column(s) starting with space above"))
+        f"{counts['top_space']} column(s) starting with space above, "
+        f"{counts['stranded']} article head(s) alone at a page's foot"))
     return findings
