@@ -196,15 +196,29 @@ EVEN_SPACE_EM = 0.26  # what a loose line's spaces keep of their stretch when it
 
 @dataclasses.dataclass
 class _Held:
-    """A line laid out and kept back: where it was laid out from, and the automatic hyphens
-    ending the lines before it."""
+    """A line laid out (and kept back while the lines after it are planned): how it was laid
+    out (from `skip`, as the paragraph's `first` line or not, without automatic hyphens, to a
+    narrower `width`), and the automatic hyphens ending the lines before it."""
 
     line: Any
     resume_at: Any
     y: float
     skip: Any
     first: bool
-    run: int
+    run: int = 0
+    no_hyphen: bool = False
+    width: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Step:
+    """One line of a paragraph's plan: how to lay it out, and where the next one starts."""
+
+    skip: Any
+    first: bool
+    no_hyphen: bool
+    width: float | None
+    resume: str  # repr of where the line after it starts ('None': the paragraph's last)
 
 
 class _EvenLines:
@@ -237,7 +251,11 @@ def _auto_hyphenated(line: Any) -> bool:
 
 
 def _stretch(line: Any) -> float:
-    """How much a justified line's spaces were stretched, in ems of its text."""
+    """How much a justified line's spaces were stretched, in ems of its text (before any
+    tracking)."""
+    known = getattr(line, "notespress_stretch", None)
+    if known is not None:
+        return float(known)
     stack = [line]
     while stack:
         box = stack.pop()
@@ -281,6 +299,7 @@ def _track(line: Any) -> None:
     texts = list(_text_boxes(line))
     if not texts:
         return
+    line.notespress_stretch = _stretch(line)
     size = texts[0].style["font_size"] or 1
     spacing = max((getattr(t, "justification_spacing", 0) or 0) for t in texts)
     spaces = sum(t.text.count(" ") + t.text.count("\u00a0") for t in texts)
@@ -321,13 +340,28 @@ def _track(line: Any) -> None:
         shift = retrack(child, shift)
 
 
+# Generated content that changes from one layout pass to the next (page numbers, the
+# pages of links' targets, leaders): a line holding it is laid out anew each time.
+PASSING = ("target-counter()", "target-counters()", "target-text()", "leader()")
+
+
 def _can_lay_out_again(box: Any) -> bool:
-    """Whether a paragraph's lines can be laid out and thrown away: nothing in it is placed
-    out of the flow (floats, positioned boxes), which laying out a line registers."""
+    """Whether a paragraph's lines can be laid out and thrown away, and kept to serve again:
+    nothing in it is placed out of the flow (floats, positioned boxes), which laying out a
+    line registers, and no generated content in it changes between layout passes."""
     for child in box.descendants():
         style = getattr(child, "style", None)
-        if style is not None and (style["position"] in ("absolute", "fixed")
-                                  or style["float"] not in ("none", "footnote")):
+        if style is None:
+            continue
+        if style["position"] in ("absolute", "fixed") or style["float"] not in (
+                "none", "footnote"):
+            return False
+        content = style["content"] if (child.element_tag or "").endswith(
+            ("::before", "::after", "::marker")) else "normal"
+        if isinstance(content, tuple) and any(
+                token[0] in PASSING or (token[0] in ("counter()", "counters()")
+                                        and token[1][0] in ("page", "pages"))
+                for token in content):
             return False
     return True
 
@@ -365,11 +399,6 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
         raise RuntimeError("WeasyPrint's line layout changed: notespress.compat.even_lines "
                            "needs a look")
     state = _EvenLines()
-    # How a loose line was mended (0: not), by where its paragraph's lines start: WeasyPrint
-    # lays a paragraph out again and again while it balances columns, and the same lines are
-    # mended the same way. Each entry holds its paragraph's box, so that no other box takes
-    # its id while the layout runs.
-    decided: dict[tuple[Any, ...], tuple[Any, int]] = {}
     simple: dict[int, tuple[Any, bool]] = {}  # paragraphs whose lines may be laid out again
     original_split = inline.split_first_line
     original_iter = block.iter_line_boxes
@@ -403,10 +432,18 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                                (first_letter_style, first_line_style, box.text_indent))
         yield from paragraph.lines(position_y, skip_stack)
 
+    # Each paragraph's lines are planned once for a column's width and a place to start
+    # from (the rules above need the lines after a line, and WeasyPrint lays a paragraph out
+    # again and again while it balances columns and breaks pages), then laid out as the
+    # block layout asks for them, one at a time. Each entry holds its paragraph's box, so
+    # that no other box takes its id while the layout runs.
+    plans: dict[tuple[Any, ...], tuple[Any, list[_Step]]] = {}
+    # And each line, once laid out from a place with given rules: a copy of it serves when
+    # the same line is asked for again (Pango is not asked to set the same text twice).
+    laid: dict[tuple[Any, ...], tuple[Any, Any, Any, float]] = {}
+
     class _Paragraph:
-        """The lines of one paragraph (from where the layout resumes), laid out with the
-        rules above: each line is kept back until the next is known, so that a loose line
-        can be mended with the one before it."""
+        """The lines of one paragraph, from where the layout resumes, by the rules above."""
 
         def __init__(self, context: Any, box: Any, bottom_space: float,
                      containing_block: Any, first: tuple[Any, Any, float]) -> None:
@@ -417,11 +454,17 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                              and box.style["text_align_all"] == "justify")
 
         def lay(self, y: float, skip: Any, first: bool, no_hyphen: bool,
-                width: float | None = None) -> tuple[Any, Any]:
+                width: float | None = None) -> _Held:
             """One line from `skip` at `y` (the paragraph's first with `first`), without
             automatic hyphens with `no_hyphen`, and broken to fit `width` (then justified
             to the column's width) when given."""
             box, block_box = self.box, self.block
+            key = (id(box), block_box.width, repr(skip), first, no_hyphen, width)
+            known = laid.get(key)
+            if known is not None:  # the same line, laid out before: a copy, moved here
+                line = known[1].deepcopy()
+                line.translate(block_box.content_box_x() - known[3], y - line.position_y)
+                return _Held(line, known[2], y, skip, first, 0, no_hyphen, width)
             letter, line_style, indent = self.first if first else (None, None, 0)
             box.text_indent = indent
             saved = (block_box.width, box.style["text_align_all"], box.style["text_align_last"])
@@ -442,25 +485,113 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                 if width is not None:
                     inline.text_align(self.context, line, block_box.width, resume_at is None)
                 inline.handle_leader(self.context, line, block_box)
-            return line, resume_at
+                if self.mendable and resume_at is not None and _stretch(line) > LOOSE_EM:
+                    _track(line)  # (still loose if given as it is: see `finish`)
+                laid[key] = (box, line.deepcopy(), resume_at, block_box.content_box_x())
+            return _Held(line, resume_at, y, skip, first, 0, no_hyphen, width)
 
         def lines(self, y: float, skip: Any) -> Iterator[tuple[Any, Any]]:
+            """The lines as the plan says, laid out one at a time as they are asked for (the
+            lines just planned are given as they are); the last line that fits a column or a
+            page laid out again without its hyphen."""
             first = skip is None
+            if not HOLD:
+                yield from self.lazy(y, skip, first)
+                return
+            while True:
+                steps, fresh = self.plan(y, skip, first)
+                if not steps:
+                    return
+                for index, step in enumerate(steps):
+                    done = fresh[index] if fresh is not None else self.lay(
+                        y, step.skip, step.first, step.no_hyphen, step.width)
+                    if done.line is None:
+                        return
+                    turned = self.at_turn(done)
+                    if turned is not None:
+                        done = turned
+                    yield self.finish(done)
+                    if done.resume_at is None:
+                        return
+                    y = done.line.position_y + done.line.height
+                    if turned is not None or repr(done.resume_at) != step.resume:
+                        skip, first = done.resume_at, False  # a plan from there
+                        break
+                else:
+                    return
+
+        def lazy(self, y: float, skip: Any, first: bool) -> Iterator[tuple[Any, Any]]:
+            """The lines one at a time, as the block layout asks for them, by the rules but
+            for mending loose lines (which needs lines kept back): a loose line is only
+            tracked."""
+            run = 0
+            ahead: _Held | None = None
+            while True:
+                current = ahead or self.lay(y, skip, first, bool(ladder) and run >= ladder)
+                ahead = None
+                if current.line is None:
+                    return
+                if current.resume_at is not None and _auto_hyphenated(current.line):
+                    current, ahead = self.unhyphenate(current, run + 1 >= ladder > 0)
+                    turned = self.at_turn(current)
+                    if turned is not None:
+                        current, ahead = turned, None
+                yield self.finish(current)
+                if current.resume_at is None:
+                    return
+                run = run + 1 if _auto_hyphenated(current.line) else 0
+                y = current.line.position_y + current.line.height
+                skip, first = current.resume_at, False
+
+        def at_turn(self, done: _Held) -> _Held | None:
+            """The line without its hyphen when it is the last that fits in its column or
+            on its page (and that line breaks without one), else None."""
+            if not (avoid_turns and done.resume_at is not None
+                    and _auto_hyphenated(done.line)):
+                return None
+            bottom = done.line.position_y + done.line.height
+            if not self.context.overflows_page(self.bottom_space, bottom + done.line.height):
+                return None
+            plain = self.lay(done.y, done.skip, done.first, True, done.width)
+            if plain.line is None or plain.resume_at is None or _auto_hyphenated(plain.line):
+                return None
+            return plain
+
+        def plan(self, y: float, skip: Any, first: bool
+                 ) -> tuple[list[_Step], list[_Held] | None]:
+            """The paragraph's lines from `skip` on, by the rules (but for the turns, which
+            depend on where the lines fall): planned once, and kept for every place the plan
+            passes through. When planned now, the lines laid out for it (at `y`) too."""
+            key = (id(self.box), self.block.width, repr(skip), first)
+            if key in plans:
+                return plans[key][1], None
+            held = list(self.planned(y, skip, first))
+            steps = [_Step(h.skip, h.first, h.no_hyphen, h.width, repr(h.resume_at))
+                     for h in held]
+            for index, h in enumerate(held):
+                plans.setdefault((id(self.box), self.block.width, repr(h.skip), h.first),
+                                 (self.box, steps[index:]))
+            return steps, held
+
+        def planned(self, y: float, skip: Any, first: bool) -> Iterator[_Held]:
+            """The paragraph's lines from `skip` on, by the rules: each kept back until
+            the lines after it are known, so that a loose line can be mended with the ones
+            before it."""
             run = 0  # automatic hyphens ending the lines before this one
             held: list[_Held] = []  # the lines kept back, at most HOLD of them
-            ahead: tuple[Any, Any] | None = None
+            ahead: _Held | None = None
             while True:
                 no_hyphen = bool(ladder) and run >= ladder
-                line, resume_at = ahead or self.lay(y, skip, first, no_hyphen)
+                current = ahead or self.lay(y, skip, first, no_hyphen)
                 ahead = None
-                if line is None:
+                if current.line is None:
                     break
-                if resume_at is not None and _auto_hyphenated(line):
-                    line, resume_at, ahead = self.unhyphenate(
-                        y, skip, first, line, resume_at, run + 1 >= ladder > 0)
-                current = _Held(line, resume_at, y, skip, first, run)
-                if (held and resume_at is not None and self.mendable
-                        and _stretch(line) > LOOSE_EM):
+                current.run = run
+                if current.resume_at is not None and _auto_hyphenated(current.line):
+                    current, ahead = self.unhyphenate(current, run + 1 >= ladder > 0)
+                    current.run = run
+                if (held and current.resume_at is not None and self.mendable
+                        and _stretch(current.line) > LOOSE_EM):
                     mended = self.mend(held, current)
                     if mended is not None:
                         keep, lines = mended
@@ -468,82 +599,65 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                         current = lines[-1]
                         ahead = None
                 held.append(current)
-                line, resume_at = current.line, current.resume_at
-                run = current.run + 1 if _auto_hyphenated(line) else 0
+                run = current.run + 1 if _auto_hyphenated(current.line) else 0
                 while len(held) > HOLD:
-                    done = held.pop(0)
-                    yield self.finish(done)
-                if resume_at is None:
+                    yield held.pop(0)
+                if current.resume_at is None:
                     break
-                y, skip, first = line.position_y + line.height, resume_at, False
-            for done in held:
-                yield self.finish(done)
+                y = current.line.position_y + current.line.height
+                skip, first = current.resume_at, False
+            yield from held
 
         def finish(self, done: _Held) -> tuple[Any, Any]:
-            """A line as it is given to the block layout: when it is still loose, a little
-            of its spaces' stretch goes into letter spacing."""
-            if self.mendable and done.resume_at is not None and \
-                    _stretch(done.line) > LOOSE_EM:
-                _track(done.line)
+            """A line as it is given to the block layout (a loose one was tracked when it
+            was laid out: a little of its spaces' stretch went into letter spacing)."""
             return done.line, done.resume_at
 
-        def unhyphenate(self, y: float, skip: Any, first: bool, line: Any, resume_at: Any,
-                        next_no_hyphen: bool) -> tuple[Any, Any, tuple[Any, Any] | None]:
-            """A hyphenated line, or the same line without its hyphen when that is better
-            (the second-last line, the last before a turn); and the line after it when it
-            was laid out on the way."""
-            bottom = line.position_y + line.height
-            at_turn = avoid_turns and self.context.overflows_page(
-                self.bottom_space, bottom + line.height)
-            following = self.lay(bottom, resume_at, False, next_no_hyphen)
-            last_but_one = following[0] is not None and following[1] is None
-            if not (at_turn or last_but_one):
-                return line, resume_at, following
-            plain = self.lay(y, skip, first, True)
-            if plain[0] is None or plain[1] is None or _auto_hyphenated(plain[0]):
-                return line, resume_at, following
-            if at_turn:  # the word goes whole to the next column or page
-                return plain[0], plain[1], None
-            rest = self.lay(plain[0].position_y + plain[0].height, plain[1], False, False)
-            if rest[0] is not None and rest[1] is None:  # what is left still makes one line
-                return plain[0], plain[1], rest
-            return line, resume_at, following
+        def unhyphenate(self, line: _Held, next_no_hyphen: bool
+                        ) -> tuple[_Held, _Held | None]:
+            """A hyphenated line, or the same line without its hyphen when it is the
+            paragraph's second-last and what is left still makes one line; and the line
+            after it when it was laid out on the way."""
+            bottom = line.line.position_y + line.line.height
+            following = self.lay(bottom, line.resume_at, False, next_no_hyphen)
+            if following.line is None or following.resume_at is not None:
+                return line, following
+            plain = self.lay(line.y, line.skip, line.first, True)
+            if plain.line is None or plain.resume_at is None or _auto_hyphenated(plain.line):
+                return line, following
+            rest = self.lay(plain.line.position_y + plain.line.height, plain.resume_at,
+                            False, False)
+            if rest.line is not None and rest.resume_at is None:  # still one line
+                return plain, rest
+            return line, following
 
-        def mend(self, held: list[_Held], loose: _Held
-                 ) -> tuple[int, list[_Held]] | None:
-            """The lines from one or two lines back laid out again, the first of them
+        def mend(self, held: list[_Held], loose: _Held) -> tuple[int, list[_Held]] | None:
+            """The lines from one to HOLD lines back laid out again, the first of them
             broken one word (or hyphenation point) earlier, down to the loose line: (how many
             of the held lines stay, the new lines) when they are more even."""
             best: tuple[float, int, list[_Held]] | None = None
-            key = (id(self.box), self.block.width, repr(loose.skip),
-                   tuple(repr(h.skip) for h in held[-HOLD:]), loose.run)
-            known = decided[key][1] if key in decided else None
-            if known == 0:
-                return None
             for back in range(1, min(len(held), HOLD) + 1):
-                if known is not None and back != known:
-                    continue
                 old = [*held[-back:], loose]
                 worst = max(_stretch(h.line) for h in old)
                 base = held[-back]
                 no_hyphen = bool(ladder) and base.run >= ladder
-                line, resume_at = self.lay(base.y, base.skip, base.first, no_hyphen,
-                                           _natural_width(base.line) - 1)
-                if line is None or resume_at is None or line.height != base.line.height:
+                first = self.lay(base.y, base.skip, base.first, no_hyphen,
+                                 _natural_width(base.line) - 1)
+                if first.line is None or first.resume_at is None or \
+                        first.line.height != base.line.height:
                     continue
-                new = [_Held(line, resume_at, base.y, base.skip, base.first, base.run)]
+                first.run = base.run
+                new = [first]
                 while len(new) < len(old) and new[-1].resume_at is not None:
                     last = new[-1]
                     run = last.run + 1 if _auto_hyphenated(last.line) else 0
-                    y = last.line.position_y + last.line.height
-                    line, resume_at = self.lay(y, last.resume_at, False,
-                                               bool(ladder) and run >= ladder)
-                    if line is None:
+                    line = self.lay(last.line.position_y + last.line.height, last.resume_at,
+                                    False, bool(ladder) and run >= ladder)
+                    if line.line is None:
                         break
-                    new.append(_Held(line, resume_at, y, last.resume_at, False, run))
-                if len(new) < len(old) or new[-1].line is None:
-                    continue
-                if any(h.resume_at is None for h in new[:-1]):
+                    line.run = run
+                    new.append(line)
+                if len(new) < len(old) or any(h.resume_at is None for h in new[:-1]):
                     continue
                 if ladder and any(_auto_hyphenated(h.line) and h.run >= ladder for h in new):
                     continue
@@ -562,7 +676,6 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                     best = (value, len(held) - back, new)
                     if value <= EVEN_EM:
                         break
-            decided[key] = (self.box, 0 if best is None else len(held) - best[1])
             return None if best is None else (best[1], best[2])
 
     inline.split_first_line = split_first_line

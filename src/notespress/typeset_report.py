@@ -214,8 +214,8 @@ def laid_pages(document: Any) -> list[LaidPage]:
             kind = type(box).__name__
             if any(type(a).__name__ in ("MarginBox", "FootnoteAreaBox") for a in ancestors):
                 continue
-            classes = (getattr(box, "element", None) is not None
-                       and box.element.get("class") or "").split()
+            classes = ((getattr(box, "element", None) is not None
+                       and box.element.get("class")) or "").split()
             if "article-head" in classes and kind == "BlockBox":
                 heads[_section(ancestors, box)] = _line_text(box)[:40]
             if kind == "LineBox":
