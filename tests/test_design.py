@@ -357,3 +357,47 @@ def test_the_demo_pictures_are_made_by_their_script(tmp_path: Path) -> None:
         assert chart.mode == "L"  # grays only: the same on a copier
         assert chart.info.get("dpi", (0,))[0] == pytest.approx(300, abs=1)
         assert chart.width == round(3.45 * 300)  # one column, at 300 dpi
+
+
+def test_a_small_page_with_a_cover_picture_has_its_contents_on_page_2(tmp_path: Path) -> None:
+    """On an A5 page the picture takes the cover's room: the contents open page 2, with the
+    pages of a full layout even when the padding was guessed wrong (the cover's two pages
+    are laid out again with the back)."""
+    from PIL import Image
+
+    root = copy_workspace(FIXTURES / "langs", tmp_path / "langs")
+    issue = root / "issues" / "issue-2"
+    (issue / "images").mkdir()
+    Image.new("RGB", (900, 500), (90, 40, 40)).save(issue / "images" / "cover.jpg")
+    (issue / "issue.yaml").write_text((issue / "issue.yaml").read_text() + (
+        "cover:\n  picture: images/cover.jpg\n  alt: A red field.\n  credit: Test\n"))
+    result = build(root, "issue-2")
+    pdf = Pdf(result.output("print").path)
+    assert "در این شماره" not in pdf.raw_pages[0] and "در این شماره" in pdf.raw_pages[1]
+    outline = dict(pdf.outline())
+    persian = "۰۱۲۳۴۵۶۷۸۹"
+    for title, page in outline.items():
+        if title != "ما که هستیم":
+            assert persian[page] in pdf.raw_pages[1], title  # the contents give its page
+    assert len(pdf.pages) % 4 == 0
+    again = build(root, "issue-2", force=True)  # (the padding now known: one layout)
+    assert Pdf(again.output("print").path).raw_pages == pdf.raw_pages
+
+
+def test_the_screen_edition_has_the_same_pages_built_alone(langs, tmp_path: Path) -> None:
+    """The French issue: built with the print edition or alone, its screen edition has the
+    same pages, and its contents the same page for the platform."""
+    _, results = langs
+    root = copy_workspace(FIXTURES / "langs", tmp_path / "alone")
+    alone = build(root, "issue-1", editions=("screen",))
+    assert Pdf(alone.output("screen").path).raw_pages == \
+        Pdf(results["issue-1"].output("screen").path).raw_pages
+
+
+@pytest.mark.parametrize("issue", ["issue-1", "issue-2", "issue-3"])
+def test_the_fixtures_in_three_languages_check_clean(langs, issue: str) -> None:
+    """French, all-Persian and mixed A5 issues: nothing a print shop would send back (the
+    running heads and the tall Persian folios inside the safe area)."""
+    root, _ = langs
+    result = runner.invoke(app, ["check", issue, "--workspace", str(root)])
+    assert result.exit_code == 0 and "0 error(s)" in result.output, result.output

@@ -83,11 +83,9 @@ def test_version_and_completion() -> None:
     from notespress import __version__
 
     result = runner.invoke(app, ["--version"])
-    assert result.exit_code == 0 and result.output.strip() == f"notespress {__version__}", \
-        (result.output, result.exception)
+    assert result.exit_code == 0 and result.output.strip() == f"notespress {__version__}"
     completion = runner.invoke(app, ["--show-completion", "bash"])
-    assert completion.exit_code == 0 and "_NOTESPRESS_COMPLETE" in completion.output, (
-        completion.output, completion.exception)
+    assert completion.exit_code == 0 and "_NOTESPRESS_COMPLETE" in completion.output
 
 
 def test_unknown_issue_everywhere(mini: Path) -> None:
