@@ -72,10 +72,11 @@ def test_hyphenation_follows_the_article_language(demo) -> None:
     start = outline[french.title]
     end = min(p for t, p in outline.items() if p > start)
     checked = {"fr": 0, "en": 0}
+    shared = {start, end}  # (articles run on: a page where two meet is left out)
     for number, text in enumerate(pdf.raw_pages, start=1):
-        if number == 1 or number >= outline["Who we are"]:
+        if number == 1 or number >= outline["Who we are"] or number in shared:
             continue
-        lang = "fr" if start <= number < end else "en"
+        lang = "fr" if start < number < end else "en"
         dictionary = pyphen.Pyphen(lang=lang)
         for head, tail in re.findall(r"(\w+)\u2010\n(\w+)", text):
             word = head + tail
@@ -83,4 +84,4 @@ def test_hyphenation_follows_the_article_language(demo) -> None:
                 continue
             assert len(head) in dictionary.positions(word), (lang, head, tail)
             checked[lang] += 1
-    assert checked["fr"] >= 3 and checked["en"] >= 20, checked
+    assert checked["fr"] >= 3 and checked["en"] >= 15, checked

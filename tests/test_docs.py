@@ -418,9 +418,6 @@ def test_a_font_of_ones_own_as_look_md_says(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("key", ["text_font", "heading_font"])
-@pytest.mark.xfail(strict=True, reason="the default layouts name their faces instead of using "
-                   "var(--text-font) and var(--heading-font): issue 15 (the design branch) "
-                   "makes them; remove this mark when it is merged")
 def test_the_faces_set_in_notespress_yaml_as_look_md_says(key: str, tmp_path: Path) -> None:
     """docs/look.md, "A colour and the faces": text_font and heading_font name a family of
     fonts/, and the PDF uses it."""

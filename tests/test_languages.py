@@ -83,14 +83,14 @@ def test_persian_issue_reads_right_to_left(langs) -> None:
     assert "Northgate" in first and "Logistics" in first  # Latin names inside Persian
     assert "در این شماره" in first  # the contents in Persian
     fonts = [f["name"] for f in pdf.fonts()]
-    assert any("Noto-Naskh-Arabic" in name for name in fonts), fonts
+    assert any("Vazirmatn" in name for name in fonts), fonts
     # folios in Persian digits
     for number in (2, 3):
         folio = subprocess.run(
             ["pdftotext", "-f", str(number), "-l", str(number), "-y", "540", "-H", "60",
              "-x", "0", "-W", "420", str(result.output("screen").path), "-"],
-            capture_output=True, text=True, check=True).stdout.strip()
-        assert folio == PERSIAN_DIGITS[number], (number, folio)
+            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        assert folio == PERSIAN_DIGITS[number], (number, folio)  # (under a house page's foot)
     # the contents' page numbers in Persian digits too
     assert re.search(r"[۱-۹]", first)
     assert not re.search(r"\. ?[0-9]\s*$", first, re.MULTILINE)

@@ -231,7 +231,9 @@ def test_screen_edition_is_small(demo) -> None:
     screen = result.output("screen").path.stat().st_size
     printed = result.output("print").path.stat().st_size
     assert screen < 2_000_000
-    assert screen <= printed / 4
+    # (the print edition's pictures at full size, the screen edition's at 150 dpi: the
+    # demo's cover picture runs across the page)
+    assert screen <= printed / 3.5
 
 
 def test_semicolon_separated_subscribers(workspace: Path) -> None:

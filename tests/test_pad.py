@@ -49,7 +49,7 @@ def test_a_wrong_guess_lays_out_only_the_cover_and_the_back(fixture: str, tmp_pa
             lead = root / "issues" / "issue-3" / "01-first.md"
             lead.write_text(lead.read_text().replace(
                 "The second call comes here",
-                "\n\n".join([LONG_PARAGRAPH] * 19) + "\n\nThe second call comes here"))
+                "\n\n".join([LONG_PARAGRAPH] * 15) + "\n\nThe second call comes here"))
         return root
 
     monkeypatch.setattr("notespress.render.render", counting_render)

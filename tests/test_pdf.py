@@ -89,7 +89,8 @@ def test_bookmarks_one_per_article_and_the_platform(built) -> None:
 
 def test_contents_page_numbers_are_the_real_pages(built) -> None:
     _, result, pdf = built
-    cover = pdf.pages[0]
+    contents = next(text for text in pdf.pages[:2] if "IN THIS ISSUE" in text.upper())
+    cover = contents[contents.upper().index("IN THIS ISSUE"):]  # (after the cover's teasers)
     outline = dict(pdf.outline())
     for article in result.issue.articles:
         index = cover.find(normalize(article.title))

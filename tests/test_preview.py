@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
 import urllib.request
 from pathlib import Path
@@ -63,7 +64,7 @@ def three_articles(mini: Path):
         (folder / name).write_text(f"---\ntitle: {title}\n---\n\n" + "\n\n".join(
             f"{n}. {PARAGRAPH}" for n in range(14)) + "\n")
     yaml_path = folder / "issue.yaml"
-    yaml_path.write_text(yaml_path.read_text() + "  - 03-third.md\n")
+    yaml_path.write_text(yaml_path.read_text() + "  - 03-third.md\narticle_start: page\n")
     running = start_preview(mini, "3", port=0)
     try:
         yield mini, running
@@ -99,9 +100,19 @@ def test_edits_update_the_pages_and_errors_keep_the_last_good_ones(three_article
     preview_pdf.write_bytes(pdf)
     texts = _page_texts(preview_pdf)
     assert any("A sentence the editor just added" in t for t in texts)
-    # the pages put together from parts are the pages of a whole layout
+    # the pages put together from parts are the pages of a whole layout (but for the
+    # padding pages the editions have before the platform, and the platform's number in
+    # the contents)
     whole = build(root, "issue-3", editions=("screen",), force=True)
-    assert _page_texts(whole.output("screen").path) == texts
+    built = _page_texts(whole.output("screen").path)
+    platform = next(i for i, t in enumerate(texts) if t.startswith("Who we are"))
+    assert built[1:platform] == texts[1:platform]
+    assert built[-1] == texts[-1].replace(f" {len(texts)}", f" {len(built)}")
+
+    def cover(text: str) -> str:
+        return re.sub(r"Who we are[ .]+\d+", "Who we are", text)
+
+    assert cover(built[0]) == cover(texts[0])
 
     # a broken edit: the error is shown, the last good pages stay
     good = state
@@ -231,3 +242,18 @@ def test_watch_builds_again_after_a_change_and_keeps_the_last_pdf(mini: Path) ->
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_articles_that_run_on_are_laid_out_with_the_whole_issue(mini: Path) -> None:
+    """By default articles run on after one another: an edit moves the ones after it, so
+    the preview lays out the whole issue, and its pages are those of a build."""
+    from notespress.preview import Previewer
+
+    previewer = Previewer(mini, "3")
+    first = previewer.rebuild()
+    article = mini / "issues/issue-3/02-second.md"
+    article.write_text(article.read_text().replace("\n\n", "\n\nA sentence just added.\n\n", 1))
+    state = previewer.rebuild({article})
+    assert not state.errors and state.how == "full" and state.build == first.build + 1
+    texts = _page_texts(previewer.write_pdf())
+    assert any("A sentence just added" in t for t in texts)

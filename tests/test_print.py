@@ -115,9 +115,9 @@ def test_booklet_sheets_carry_the_right_pages_on_the_right_halves(tmp_path: Path
 
     root = copy_workspace(FIXTURES / "mini", tmp_path / "ws")
     issue = root / "issues" / "issue-3"
-    for n in range(3, 7):  # enough articles for 8 pages
+    for n in range(3, 7):  # enough articles for 8 pages, each opening a page
         (issue / f"0{n}-more.md").write_text(f"---\ntitle: Article {n}\n---\nText {n}.\n")
-    (issue / "issue.yaml").write_text("number: 3\ndate: 2026-05-01\n")
+    (issue / "issue.yaml").write_text("number: 3\ndate: 2026-05-01\narticle_start: page\n")
     result = build(root, "3")
     printed = Pdf(result.output("print").path)
     count = len(printed.pages)
@@ -194,7 +194,12 @@ def test_default_editions_from_the_config(mini: Path) -> None:
     set_config(mini, "editions", "[screen]")
     result = build(mini, "3")
     assert [o.kind for o in result.outputs] == ["screen"]
-    assert result.pad == 0  # no printed edition: no padding
+    # the screen edition has the pages of the printed one, built beside it or not
+    assert result.output("screen").pages % 4 == 0
+    alone = Pdf(result.output("screen").path)
+    set_config(mini, "editions", "[print, screen]")
+    both = build(mini, "3")
+    assert Pdf(both.output("screen").path).raw_pages == alone.raw_pages
 
 
 @pytest.mark.parametrize("fold", ["half", "tri"])
@@ -217,7 +222,8 @@ def test_creep_moves_inner_pages_toward_the_spine(tmp_path: Path) -> None:
         issue = root / "issues" / "issue-3"
         for n in range(3, 7):
             (issue / f"0{n}-more.md").write_text(f"---\ntitle: Article {n}\n---\nText {n}.\n")
-        (issue / "issue.yaml").write_text(f"number: 3\ndate: 2026-05-01\ncreep: {creep}\n")
+        (issue / "issue.yaml").write_text(f"number: 3\ndate: 2026-05-01\ncreep: {creep}\n"
+                                          "article_start: page\n")
         booklet = build(root, "3", editions=["booklet"]).output("booklet").path
         # x of the first text on the inner sheet's front, left half (page 6)
         bbox = subprocess.run(["pdftotext", "-bbox", "-f", "3", "-l", "3", str(booklet), "-"],

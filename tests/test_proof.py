@@ -37,7 +37,8 @@ def test_proof_of_a_left_to_right_issue(mini: Path) -> None:
     proof = make_proof(mini, "3")  # up to date: not built again
     roles = page_roles(proof.pdf, list(proof.rows), 0)
     firsts = [r.number for r in roles if r.first and r.kind == "article"]
-    assert firsts == [row.pages[0] for row in proof.rows] and firsts[0] == 1
+    # (articles run on: a page where two meet is shown as the first's)
+    assert firsts == sorted({row.pages[0] for row in proof.rows}) and firsts[0] == 1
     assert roles[-1].kind in ("platform", "back")
     with Image.open(made) as image:
         assert image.width > 1500

@@ -73,7 +73,12 @@ class CheckResult:
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity != "error"]
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Finding]:
+        """The typography report (the last one sums it up)."""
+        return [f for f in self.findings if f.severity == "note"]
 
 
 def check(workspace: Path, issue: str) -> CheckResult:

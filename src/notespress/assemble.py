@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -216,14 +218,18 @@ def page_geometry(issue: Issue) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Part:
     """What of the issue to lay out: "all"; or, when the padding pages change after layout
-    (pad.py), only the "cover" (with the contents' page numbers given in `toc_pages`, and of
-    the lead article only its first `lead_blocks` blocks when given) or the "back" (padding,
-    platform, colophon, numbered from `first_page`)."""
+    (pad.py), only the "cover" (with the contents' page numbers given in `toc_pages`: the
+    first `articles` articles, of the last of them only its first `lead_blocks` blocks when
+    given; articles run on, and more than one may open on the cover) or the "back" (padding,
+    platform, colophon, numbered from `first_page`). `pad_start`: where the padding pages
+    start, when known (the back starts there), so that the coupon keeps off page 2."""
 
     kind: str = "all"
     toc_pages: dict[str, int] = field(default_factory=dict)
     first_page: int = 1
     lead_blocks: int | None = None
+    articles: int = 1  # the articles the "cover" part holds (the last one cut at lead_blocks)
+    pad_start: int = 0  # the page where the padding pages start, when known (0: not yet)
 
 
 def assemble(pub: Publication, issue: Issue, pad: int = 0, part: Part | None = None,
@@ -237,13 +243,26 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0, part: Part | None = N
     env = make_environment(pub.root)
     platform = load_platform(pub, issue.lang)
     lead_blocks = part.lead_blocks if part.kind == "cover" else None
+    strings = load_strings(pub.root, issue.lang)
+    label = pub.platform_title or strings.get("platform", "")
     context: dict[str, Any] = {
         "pub": pub,
         "issue": issue,
-        "articles": [_article_view(a, lead_blocks if i == 0 else None)
-                     for i, a in enumerate(issue.articles)],
-        "platform": _platform_view(platform) if platform else None,
-        "strings": load_strings(pub.root, issue.lang),
+        "articles": [_article_view(pub.root, a, lead_blocks if i == part.articles - 1
+                                   else None) for i, a in enumerate(issue.articles)],
+        "cover_articles": part.articles,
+        "platform": _platform_view(platform, label) if platform else None,
+        "strings": strings,
+        "cover": _cover_view(issue),
+        "cover_picture": issue.cover is not None,
+        "teasers": teasers(issue),
+        "quote": house_quote(issue),
+        "house_pages": house_pages,
+        "pad_start": part.first_page if part.kind == "back" else part.pad_start,
+        "price": _price(pub, strings),
+        "price_line": strings.get("price_line", "{price}").replace("{price}",
+                                                                    _price(pub, strings)),
+        "colophon_publisher": colophon_publisher(pub.publisher, strings),
         "page": page_geometry(issue),
         "production": issue.production,
         "theme_css": Markup(pub.theme.css()),
@@ -253,6 +272,8 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0, part: Part | None = N
         "first_page": part.first_page,
         "lang": issue.lang,
         "direction": "rtl" if is_rtl(issue.lang) else "ltr",
+        "mixed_directions": len({is_rtl(a.lang) for a in issue.articles}
+                                | {is_rtl(issue.lang)}) > 1,
         "numerals": numerals(issue.lang),
     }
     title = f"{pub.name} No. {issue.number}" + (f": {issue.title}" if issue.title else "")
@@ -271,7 +292,8 @@ def assemble(pub: Publication, issue: Issue, pad: int = 0, part: Part | None = N
         path, line = _template_frame(exc)
         raise NotespressError(Problem(path, f"template error: {exc}", line)) from None
     return Assembled(html=html, base_url=pub.root.resolve().as_uri() + "/", lang=issue.lang,
-                     title=title, platform=platform)
+                     title=title, platform=platform,
+                     hyphen_ladder=issue.production.hyphen_ladder)
 
 
 def layouts_lay_out_parts(root: Path) -> bool:
@@ -312,16 +334,110 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
     return found
 
 
-def _article_view(article: Article, blocks: int | None = None) -> dict[str, Any]:
+def _article_view(root: Path, article: Article, blocks: int | None = None) -> dict[str, Any]:
     view = dict(article.__dict__)
     html = article.html
     if blocks is not None and 0 < blocks < len(article.block_ends):
         html = html[:article.block_ends[blocks - 1]]
     view["html"] = Markup(html)
     view["dir"] = "rtl" if is_rtl(article.lang) else "ltr"
+    view["strings"] = load_strings(root, article.lang)  # its labels in its own language
     return view
 
 
-def _platform_view(platform: Platform) -> dict[str, Any]:
+def _platform_view(platform: Platform, label: str) -> dict[str, Any]:
     return {"path": platform.path, "lang": platform.lang, "html": Markup(platform.html),
-            "dir": "rtl" if is_rtl(platform.lang) else "ltr"}
+            "dir": "rtl" if is_rtl(platform.lang) else "ltr",
+            "own_heading": opens_with_heading(platform.html, label)}
+
+
+_FIRST_HEADING = re.compile(r"^\s*<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.S)
+
+
+def _plain(html: str) -> str:
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    return re.sub(r"[\W_]+", " ", text).strip().casefold()
+
+
+def opens_with_heading(html: str, label: str) -> bool:
+    """Whether the platform's text opens with a heading in the same words as the label the
+    layouts would put over it ("Who we are"): the heading is then printed once, its own."""
+    match = _FIRST_HEADING.match(html)
+    return bool(match and label and _plain(match.group(1)) == _plain(label))
+
+
+def _cover_view(issue: Issue) -> dict[str, Any] | None:
+    if issue.cover is None:
+        return None
+    return {"src": issue.cover.picture.path.as_uri(), "alt": issue.cover.alt,
+            "credit": issue.cover.credit}
+
+
+MAX_TEASERS = 3
+
+
+def teasers(issue: Issue) -> list[dict[str, Any]]:
+    """Two or three articles to announce on the cover, from their summaries: those after the
+    lead (whose opening is on the cover, or right after it), in order; none when fewer than
+    two have a summary."""
+    chosen = [a for a in issue.articles[1:] if a.summary.strip()][:MAX_TEASERS]
+    if len(chosen) < 2:
+        return []
+    return [{"slug": a.slug, "title": a.title, "summary": _shortened(a.summary),
+             "lang": a.lang, "dir": "rtl" if is_rtl(a.lang) else "ltr"} for a in chosen]
+
+
+def _shortened(text: str, limit: int = 150) -> str:
+    """A summary cut at a word before `limit` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+_PULLQUOTE = re.compile(r'<aside class="pullquote">(.*?)</aside>', re.S)
+
+
+def house_quote(issue: Issue) -> dict[str, Any] | None:
+    """A sentence of the issue to set large on a house page: the first pull quote of an
+    article after the lead (or of the lead), with its article's title."""
+    for article in (*issue.articles[1:], *issue.articles[:1]):
+        match = _PULLQUOTE.search(article.html)
+        if match:
+            text = " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+            if text:
+                return {"text": text, "title": article.title, "slug": article.slug,
+                        "lang": article.lang, "dir": "rtl" if is_rtl(article.lang) else "ltr"}
+    return None
+
+
+def house_pages(count: int, padding: str, quote: dict[str, Any] | None) -> list[str]:
+    """What each of `count` padding pages carries, in order: with `padding: subscribe`, house
+    material, the subscribe page last (just before the platform): one page, the subscribe
+    page; two, a call for contributions first; three, a quotation from the issue (or a notes
+    page) before them."""
+    if padding in ("blank", "notes"):
+        return [padding] * count
+    kinds = ["subscribe", "call", "quote" if quote else "notes"]
+    return list(reversed(kinds[:count])) if count <= 3 else ["notes"] * (count - 3) + list(
+        reversed(kinds))
+
+
+def _price(pub: Publication, strings: dict[str, str]) -> str:
+    return strings.get("price_free", "free") if pub.price.lower() == "free" else pub.price
+
+
+def colophon_publisher(publisher: str, strings: dict[str, str]) -> str:
+    """"Published by ..." in the issue's language; where the language puts an article
+    before the publisher's name by its first word (French: "Publié par le Groupe..."), the
+    strings table's `publisher_articles` ("groupe=le |union=l’") gives it."""
+    articles = {}
+    for pair in strings.get("publisher_articles", "").split("|"):
+        word, _, article = pair.partition("=")
+        if word.strip():
+            articles[word.strip().casefold()] = article
+    first = publisher.split(" ", 1)[0].casefold() if publisher else ""
+    if first in articles:
+        publisher = articles[first] + publisher
+    template = strings.get("colophon_publisher", "{publisher}")
+    return template.replace("{publisher}", publisher)

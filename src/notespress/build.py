@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # the stages are imported when a build really runs: a build w
     from .preflight import Finding
     from .render import LaidOut
 
-NEEDS_FOUR = frozenset({"print", "booklet", "grayscale"})
 
 
 @dataclass(frozen=True)
@@ -115,15 +114,15 @@ def _build(root: Path, folder: Path, out_dir: Path, options: BuildOptions, epoch
     if options.preflight and "print" not in wanted:  # preflight reads the print edition: a
         # build of other editions than the issue's is not kept
         wanted, publishing = tuple(e for e in EDITIONS if e in (*wanted, "print")), False
-    # The padding pages are known only after layout: guessed from the last build (see pad.py)
-    guess = int(previous.get("pad", 0)) if NEEDS_FOUR & set(wanted) else 0
+    # The padding pages are known only after layout: guessed from the last build (see pad.py).
+    # Every edition has them, so that the screen edition has the same pages (and the
+    # contents the same page numbers) whatever is built beside it.
+    guess = int(previous.get("pad", 0))
     assembled = assemble(pub, issue, pad=guess, epoch=epoch)
     laid_out = lay_out(pub, assembled, options.strict)
-    pad = 0
-    if NEEDS_FOUR & set(wanted):
-        assembled, laid_out, pad = pad_pages(
-            pub, issue, assembled, laid_out, guess,
-            lambda p, i, n, part: _assemble_and_lay_out(p, i, n, part, epoch, options.strict))
+    assembled, laid_out, pad = pad_pages(
+        pub, issue, assembled, laid_out, guess,
+        lambda p, i, n, part: _assemble_and_lay_out(p, i, n, part, epoch, options.strict))
     plan = EditionPlan(
         wanted=wanted, identifier=bytes.fromhex(inputs.content)[:16],  # not the clock's
         bleed=page_geometry(issue)["bleed"], creep_mm=issue.production.creep_mm(),
@@ -222,7 +221,8 @@ def lay_out(pub: Publication, assembled: Assembled, strict: bool) -> LaidOut:
         html=assembled.html, base_url=assembled.base_url,
         allowed_roots=(root, default_layouts(), default_fonts()), font_dirs=font_dirs(root),
         passed_over_fonts=tuple(root / "fonts" / name
-                                for name in sorted(passed_over(root, "fonts")))))
+                                for name in sorted(passed_over(root, "fonts"))),
+        hyphen_ladder=assembled.hyphen_ladder))
     _raise_errors(laid_out.problems, strict)
     return laid_out
 
@@ -241,8 +241,9 @@ def screen_settings(issue: Issue, root: Path) -> Any:
 
     return ScreenImages(dpi=issue.production.screen_dpi,
                         jpeg_quality=issue.production.jpeg_quality, root=root,
-                        files={ref.path.as_uri(): ref.path for article in issue.articles
-                               for ref in article.images},
+                        files={ref.path.as_uri(): ref.path for ref in [
+                            *(ref for article in issue.articles for ref in article.images),
+                            *([issue.cover.picture] if issue.cover else [])]},
                         cache=root / "build" / ".cache" / "screen-pictures")
 
 

@@ -306,7 +306,9 @@ def check(
     Missing glyphs, low-resolution or over-compressed pictures, content outside the safe area
     or overflowing its column, lone headings and widows, fonts not embedded, text lost in
     layout, a page count that is not a multiple of 4, a PDF that qpdf rejects. Exit status 1
-    when an error (not a warning) is found.
+    when an error (not a warning) is found. Then the typography report, page by page (notes:
+    loose lines, hyphen ladders, short last lines, mostly empty pages, space above a column's
+    first block), and its summary.
 
     Example: notespress check issue-12 --json
     """
@@ -318,12 +320,14 @@ def check(
     if json_output:
         typer.echo(json.dumps({"issue": result.issue.name, "errors": len(result.errors),
                                "warnings": len(result.warnings),
+                               "notes": len(result.notes),
                                "findings": [f.as_dict() for f in result.findings]}, indent=2))
     else:  # (the issue's warnings are among the findings, as rule "content")
         for finding in result.findings:
             typer.echo(str(finding))
         typer.echo(f"{result.issue.name}: {len(result.errors)} error(s), "
-                   f"{len(result.warnings)} warning(s)")
+                   f"{len(result.warnings)} warning(s), {len(result.notes)} typography "
+                   "note(s)")
     raise typer.Exit(1 if result.errors else 0)
 
 

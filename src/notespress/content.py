@@ -43,6 +43,7 @@ class Assembled:
     lang: str
     title: str
     platform: Platform | None = None
+    hyphen_ladder: int = 2  # the issue's production.hyphen_ladder, for the layout
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """The cover picture of an issue (`cover:` in issue.yaml): a picture of the issue folder
+    that bleeds off the cover, with its description and credit."""
+
+    picture: ImageRef
+    alt: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
 class Issue:
     """One issue: `issue.yaml` validated, and its articles in order."""
 
@@ -81,6 +92,7 @@ class Issue:
     page_size: str = "letter"
     production: Production = field(default_factory=Production)
     warnings: tuple[Problem, ...] = ()
+    cover: Cover | None = None
 
 
 # ------------------------------------------------------------------ finding an issue
@@ -166,6 +178,24 @@ def _articles_list(value: Any) -> list[str]:
     return value
 
 
+COVER = s.Schema((
+    s.Field("picture", s.text(max_length=500), required=True,
+            help="the picture's path in the issue folder, e.g. images/cover.jpg"),
+    s.Field("alt", s.text(max_length=500), help="what the picture shows, for readers who "
+                                                "cannot see it"),
+    s.Field("credit", s.text(max_length=200), help="who made the picture"),
+), what="cover key")
+
+
+@s.described("a picture's path, or a mapping", "picture, alt, credit")
+def _cover_value(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"picture": value}
+    if not isinstance(value, dict):
+        raise s.Invalid("must be a picture's path, or a mapping with picture, alt and credit")
+    return value  # its keys are validated against COVER in load_issue
+
+
 ISSUE_FIELDS = (
     s.Field("number", s.integer(0, MAX_ISSUE_NUMBER), required=True,
             help="the issue number, e.g. 12"),
@@ -180,6 +210,8 @@ ISSUE_FIELDS = (
             "publication's)"),
     s.Field("articles", _articles_list, help="the articles in order (default: every .md "
             "file of the folder, in name order)"),
+    s.Field("cover", _cover_value, help="a picture for the cover: picture (a file of the "
+            "issue folder), alt (what it shows), credit"),
     *PRODUCTION_FIELDS,
 )
 ISSUE_SCHEMA = s.Schema(ISSUE_FIELDS)
@@ -229,12 +261,36 @@ def load_issue(pub: Publication, folder: Path) -> Issue:
         problems.add(folder, "the issue has no articles (*.md files); add one with "
                              "'notespress new article \"Title\"'")
     problems.extend(_check_references(articles))
+    cover = _cover(pub.root, folder, meta, values.get("cover"), problems)
     problems.raise_if_any()
     return Issue(folder=folder, name=folder.name, number=values.get("number", 0),
                  date=values.get("date", dt.date(1970, 1, 1)), title=values.get("title", ""),
                  lang=lang, volume=values.get("volume", ""), articles=tuple(articles),
                  page_size=values.get("page_size", pub.page_size), production=production,
-                 warnings=(*pub.warnings, *problems.warnings))
+                 warnings=(*pub.warnings, *problems.warnings), cover=cover)
+
+
+def _cover(root: Path, folder: Path, meta: YamlDoc, value: dict[str, Any] | None,
+           problems: Problems) -> Cover | None:
+    """The cover picture, checked as an article's pictures are (a file of the issue folder
+    that decodes whole)."""
+    if value is None:
+        return None
+    from .markup_images import check
+
+    data = dict(value)
+    values = COVER.validate(meta, problems, data=data, prefix="cover.", unknown="error")
+    if "picture" not in values:
+        return None
+    line = meta.line("cover.picture") or meta.line("cover")
+    checked = check(values["picture"], folder, folder, line or 0,
+                    root / "build" / ".cache" / "pictures")
+    if checked.ref is None:
+        problems.add(meta.path, checked.error.replace("image ", "cover picture ", 1), line,
+                     "cover.picture")
+        return None
+    return Cover(picture=checked.ref, alt=values.get("alt", ""),
+                 credit=values.get("credit", ""))
 
 
 def _article_files(root: Path, folder: Path, meta: YamlDoc, text: str,

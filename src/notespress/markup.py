@@ -299,6 +299,63 @@ class Rendered:
     references: list[tuple[str, int, str]] = field(default_factory=list)
 
 
+TIE_LAST = 9  # a paragraph's last word this short (or shorter) is tied to the one before
+TIE_BEFORE = 14  # unless that one is longer than this
+
+
+TIE_MIN_WORDS = 8  # paragraphs of fewer words (a list item, a short note) are left alone
+
+
+def _tie_last_words(tokens: list[Token]) -> None:
+    """A no-break space before a paragraph's last word when it is short, so that no
+    paragraph ends with a line of one short word ("shrink.", "War."). Only paragraphs of
+    running text: not a tight list's items, not footnotes, not a few words."""
+    in_note = 0
+    for index, token in enumerate(tokens[:-1]):
+        if token.type == "footnote_open":
+            in_note += 1
+        elif token.type == "footnote_close":
+            in_note -= 1
+        if (token.type != "paragraph_open" or token.hidden or in_note
+                or tokens[index + 1].type != "inline"):
+            continue
+        children = tokens[index + 1].children or []
+        if sum(len(c.content.split()) for c in children if c.type == "text") < TIE_MIN_WORDS:
+            continue
+        last = next((c for c in reversed(children) if c.type != "footnote_ref"), None)
+        if last is None or last.type != "text":
+            continue
+        text = last.content.rstrip()
+        head, space, tail = text.rpartition(" ")
+        if not space or not head or len(tail) > TIE_LAST:
+            continue
+        before = head.rsplit(" ", 1)[-1]
+        if not before or len(before) > TIE_BEFORE:
+            continue
+        last.content = head + "\u00a0" + tail + last.content[len(text):]
+
+
+def _mark_table_captions(tokens: list[Token]) -> None:
+    """A paragraph set all in emphasis right after a table is its caption (class
+    `table-caption`), set as figures' captions are."""
+    for index, token in enumerate(tokens[:-2]):
+        if token.type != "paragraph_open" or index == 0:
+            continue
+        before = tokens[index - 1]
+        if before.type not in ("table_close",) and not (
+                before.type == "html_block" and before.content.rstrip().endswith("</div>")
+                and "table-wide" in before.content):
+            continue
+        children = [c for c in tokens[index + 1].children or []
+                    if not (c.type == "text" and not c.content.strip())]
+        while children and children[-1].type == "footnote_ref":
+            children.pop()
+        if len(children) >= 3 and children[0].type == "em_open" and \
+                children[-1].type == "em_close" and not any(
+                    c.type == "em_close" for c in children[1:-1]):
+            token.attrSet("class", "table-caption")
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a Markdown body comes from, for checking paths and naming lines, and how it is
@@ -363,6 +420,9 @@ def render_markdown(body: str, source: Source, medium: str = "print") -> Rendere
                 markup_bidi.set_direction(tokens[index - 1], token.children, job.rtl)
     tokens = job.figures(tokens)
     _mark_wide_tables(tokens)
+    if medium == "print":
+        _tie_last_words(tokens)
+        _mark_table_captions(tokens)
     if medium == "print":
         tokens = _extract_footnotes(md, tokens, env)
         if source.links == "notes" and job.notes.numbers:

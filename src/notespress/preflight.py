@@ -33,7 +33,7 @@ PT_PER_PX = 0.75
 
 @dataclass(frozen=True)
 class Finding:
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "note"]  # a note: the typography report
     rule: str
     message: str
     path: str | None = None  # the article (or other source) the problem is in
@@ -57,7 +57,7 @@ class Finding:
             line = int(number)
         where = f"page {self.page}: " if self.page is not None else ""
         return Problem(Path(path) if path else None, f"{where}{self.message} [{self.rule}]",
-                       line, severity=self.severity)
+                       line, severity="error" if self.severity == "error" else "warning")
 
 
 # ------------------------------------------------------------------ running every rule
@@ -94,7 +94,22 @@ def run_preflight(pub: Publication, issue: Issue, assembled: Assembled, laid_out
     findings += check_page_counts(outputs, laid_out.pages)
     findings += markup_findings(issue.warnings)
     order = {"error": 0, "warning": 1}
-    return sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
+    findings = sorted(findings, key=lambda f: (order.get(f.severity, 2), f.page or 0))
+    return findings + typography(laid_out, outputs, sections)
+
+
+def typography(laid_out: LaidOut, outputs: dict[str, Path], sections: dict[str, str]
+               ) -> list[Finding]:
+    """The typography report (typeset_report.py), from the screen edition's words (or the
+    print edition's, past its bleed and marks)."""
+    from .typeset_report import typography_findings
+
+    if "screen" in outputs:
+        return typography_findings(laid_out.document, outputs["screen"], sections)
+    if "print" in outputs:
+        bleed = page_box(laid_out.document.pages[0]).bleed.get("left", 0) * PT_PER_PX
+        return typography_findings(laid_out.document, outputs["print"], sections, bleed)
+    return []
 
 
 # ------------------------------------------------------------------ walking the layout
@@ -110,6 +125,13 @@ def _section_of(ancestors: tuple[Any, ...], box: Any = None) -> str | None:
         if "article" in classes or "platform" in classes:
             return element.get("id")
     return None
+
+
+def _bleeds(ancestors: tuple[Any, ...]) -> bool:
+    """Whether a box is inside an element the layouts run off the page on purpose (class
+    "bleed": the cover picture)."""
+    return any("bleed" in ((getattr(a, "element", None) is not None
+                            and a.element.get("class")) or "").split() for a in ancestors)
 
 
 def _in_margin(ancestors: tuple[Any, ...]) -> bool:
@@ -264,11 +286,11 @@ def _check_image(box: Any, ancestors: tuple[Any, ...], where: str | None, number
             "will show in print; use the original or save at 75 or more", where, number))
     rect = (box.position_x, box.position_y, box.position_x + box.width,
             box.position_y + box.height)
-    if not _inside(rect, trim):
+    if not _inside(rect, trim) and not _bleeds(ancestors):
         findings.append(Finding("error", "outside-trim", f"image '{name}' runs off the page",
                                 where, number))
     parent = next((a for a in reversed(ancestors) if type(a).__name__ == "BlockBox"), None)
-    if parent is not None and box.width > parent.width + 1:
+    if parent is not None and box.width > parent.width + 1 and not _bleeds(ancestors):
         findings.append(Finding("error", "overflow", f"image '{name}' is wider than its column",
                                 where, number))
     return findings
@@ -458,6 +480,8 @@ def _words(text: str) -> list[str]:
     folded, lower case, without marks and joiners; direction marks and changes of script
     (or between letters and digits) part words, as the PDF's text may not."""
     text = unicodedata.normalize("NFKC", text).lower()
+    # a lam-alef ligature's letters come out of the PDF in either order: one order for all
+    text = re.sub("\u0644([\u0627\u0623\u0625\u0622])", "\\1\u0644", text)
     kept = []
     for char in text:
         category = unicodedata.category(char)

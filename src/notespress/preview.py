@@ -8,8 +8,9 @@ again after each change, and serves a page on 127.0.0.1 that shows the pages as 
 What a save costs is kept small:
 - the preview is the screen edition only (no print, booklet, padding, tags or resampled
   pictures), written to build/.preview/<issue>/, never over the real editions;
-- when only articles changed, only they are laid out again: each article after the lead
-  starts on a new page, so an article is laid out on its own from the page where it starts
+- when only articles changed and each opens a page of its own (`article_start: page` or
+  `right`; by default articles run on, and the whole issue is laid out again), only they are
+  laid out again: an article is laid out on its own from the page where it starts
   (the layouts' "back" part continues an issue at a given page; the article is put in its
   body) and its pages take the place of its old ones; the lead article is laid out with the
   cover (the contents' page numbers given), the platform with the back. When an article's
@@ -258,8 +259,9 @@ class Previewer:
         from . import adapter
 
         if (pub != old.pub or _issue_key(issue) != _issue_key(old.issue)
-                or not adapter.lays_out_parts(self.root)):
-            return None
+                or not adapter.lays_out_parts(self.root)
+                or issue.production.article_start == "any"):
+            return None  # (articles that run on after one another move each other)
         changed = self._changed_articles(old.issue, issue, changes)
         toc = [(a.slug, a.title, a.author, a.lang) for a in issue.articles]
         old_toc = [(a.slug, a.title, a.author, a.lang) for a in old.issue.articles]

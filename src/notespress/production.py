@@ -17,6 +17,7 @@ DEFAULT_EDITIONS = ("print", "screen", "booklet")
 PADDING = ("subscribe", "notes", "blank")
 LINKS = ("notes", "inline", "hidden")
 MAILER = ("none", "half", "tri")
+ARTICLE_START = ("any", "page", "right")
 MM = s.TO_POINTS["mm"]
 
 
@@ -51,16 +52,31 @@ class Production:
     padding: str = "subscribe"
     mailer: str = "none"
     creep: str = "0mm"
-    article_start: str = "any"  # or "right": every article opens on a right-hand page
+    article_start: str = "any"  # "any": run on; "page": a new page; "right": a recto
     screen_dpi: float = 150.0
     jpeg_quality: int = 80
     links: str = "notes"  # how external links print: notes, inline or hidden
     link_base: str = ""  # the website that relative and root-relative links belong to
+    # even text (see README, "Even text")
+    justify: bool = True  # justified; false: ragged (flush at the start, ragged at the end)
+    hyphenate: bool = True  # words broken at line ends by each article's language
+    hyphen_min_word: int = 6  # the shortest word that is hyphenated (letters)
+    hyphen_min_part: int = 3  # the fewest letters left before and carried after a hyphen
+    hyphen_zone: float | None = None  # percent of the line: hyphenate only when more is left
+    hyphen_ladder: int = 2  # at most this many hyphenated lines in a row (0: no limit)
 
     def bleed_points(self, page_size: str) -> float:
         if self.bleed is not None:
             return s.parse_length(self.bleed) or 0.0
         return 3 * MM if TRIMS[page_size].metric else 9.0
+
+    def hyphenation_zone(self) -> float:
+        """The hyphenation zone in percent of the line (CSS hyphenate-limit-zone): a line is
+        hyphenated only when more than this is left at its end. Justified text takes up a
+        little slack in its spaces; ragged text shows all of it."""
+        if self.hyphen_zone is not None:
+            return self.hyphen_zone
+        return 7.0 if self.justify else 14.0
 
     def creep_mm(self) -> float:
         return (s.parse_length(self.creep) or 0.0) / MM
@@ -77,9 +93,11 @@ FIELDS = (
             help="the thickness of the paper: a booklet's inner pages move toward the fold "
             "by that much per sheet, e.g. 0.1mm"),
     s.Field("padding", s.choice(*PADDING), help="what fills the pages added to make a "
-            "multiple of 4: a subscribe page then notes pages, notes pages, or blank pages"),
-    s.Field("article_start", s.choice("any", "right"), help="'right' opens every article on "
-            "a right-hand page"),
+            "multiple of 4: house pages (a quotation, a call for contributions, a subscribe "
+            "page with a coupon), ruled notes pages, or blank pages"),
+    s.Field("article_start", s.choice(*ARTICLE_START),
+            help="where an article opens: 'any' runs it on after the one before (a rule and "
+                 "space between them), 'page' on a new page, 'right' on a right-hand page"),
     s.Field("mailer", s.choice(*MAILER, aliases={True: "half", False: "none"}),
             help="a back page to post without an envelope: folded in half, or in three"),
     s.Field("screen_dpi", s.number(50, 600), help="the resolution of the pictures in the "
@@ -90,6 +108,18 @@ FIELDS = (
             "at the end of the article, inline after the link, or hidden"),
     s.Field("link_base", s.url(), help="the website that relative and root-relative links "
             "belong to, e.g. https://example.org/docs/"),
+    s.Field("justify", s.boolean(), help="true (the default) justifies the text; false sets "
+            "it ragged, flush at the start of the line"),
+    s.Field("hyphenate", s.boolean(), help="true (the default) breaks words at line ends by "
+            "each article's language"),
+    s.Field("hyphen_min_word", s.integer(4, 20), help="the shortest word that is hyphenated, "
+            "in letters (default 6)"),
+    s.Field("hyphen_min_part", s.integer(2, 6), help="the fewest letters left before a "
+            "hyphen and carried to the next line (default 3)"),
+    s.Field("hyphen_zone", s.number(0, 30), help="hyphenate a line only when more than this "
+            "percent of it would be left empty (default 7, or 14 when not justified)"),
+    s.Field("hyphen_ladder", s.integer(0, 9), help="at most this many hyphenated lines in a "
+            "row (default 2; 0: no limit)"),
 )
 KEYS = tuple(f.key for f in FIELDS)
 SCHEMA = s.Schema(FIELDS)
@@ -105,6 +135,7 @@ def read_production(doc: YamlDoc, problems: Problems, base: Production,
     if grayscale:
         current = values.get("editions", base.editions)
         values["editions"] = tuple(e for e in EDITIONS if e in (*current, "grayscale"))
-    if "jpeg_quality" in values:
-        values["jpeg_quality"] = int(values["jpeg_quality"])
+    for key in ("jpeg_quality", "hyphen_min_word", "hyphen_min_part", "hyphen_ladder"):
+        if key in values:
+            values[key] = int(values[key])
     return replace(base, **values)

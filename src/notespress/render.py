@@ -38,6 +38,7 @@ class RenderSettings:
     allowed_roots: tuple[Path, ...]
     font_dirs: tuple[Path, ...]
     passed_over_fonts: tuple[Path, ...] = ()  # untouched copies of default fonts (themes.py)
+    hyphen_ladder: int = 2  # at most this many hyphenated lines in a row (0: no limit)
 
 
 @dataclass
@@ -204,12 +205,15 @@ def make_url_fetcher(allowed_roots: tuple[Path, ...], workspace: Path | None = N
 
 
 def render(settings: RenderSettings) -> LaidOut:
-    """Lay out the document once."""
+    """Lay out the document once: its lines broken evenly (compat.even_lines), the space
+    above a block that opens a column taken away (compat.lift_column_tops)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from .compat import even_lines, lift_column_tops
+
     with (_only_our_fonts(settings.font_dirs, settings.passed_over_fonts),
-          capture_weasyprint_log() as capture):
+          capture_weasyprint_log() as capture, even_lines(settings.hyphen_ladder)):
         font_config = FontConfiguration()
         workspace = settings.allowed_roots[0]
         read: list[Path] = []
@@ -218,6 +222,7 @@ def render(settings: RenderSettings) -> LaidOut:
                     base_url=WORKSPACE_URI,
                     url_fetcher=make_url_fetcher(settings.allowed_roots, workspace, read))
         document = html.render(font_config=font_config)
+        lift_column_tops(document)
     return LaidOut(document=document, problems=problems_from_log(capture.records),
                    read=tuple(dict.fromkeys(read)))
 
