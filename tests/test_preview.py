@@ -126,6 +126,41 @@ def test_edits_update_the_pages_and_errors_keep_the_last_good_ones(three_article
     assert not fixed["errors"]
 
 
+@pytest.mark.slow
+def test_articles_that_run_on_show_a_draft_then_the_whole_issue(mini: Path) -> None:
+    """With articles running on (the default), an edited article is laid out alone and
+    shown at once (a draft, provisional), then the whole issue: the same pages a build
+    makes."""
+    folder = mini / "issues/issue-3"
+    for name, title in (("02-second.md", "The second article"),
+                        ("03-third.md", "The third article")):
+        (folder / name).write_text(f"---\ntitle: {title}\n---\n\n" + "\n\n".join(
+            f"{n}. {PARAGRAPH}" for n in range(9)) + "\n")
+    yaml_path = folder / "issue.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "  - 03-third.md\n")
+    running = start_preview(mini, "3", port=0)
+    try:
+        first = _settled(running, _wait(running, 0))
+        article = folder / "02-second.md"
+        article.write_text(article.read_text().replace(
+            "\n\n", "\n\nA sentence the editor just added.\n\n", 1))
+        draft = _wait(running, first["build"])
+        assert not draft["errors"] and draft["how"] == "draft" and draft["provisional"]
+        assert draft["changed"]
+        state = _settled(running, draft)
+        assert state["how"] == "full" and not state["provisional"]
+        pdf = mini / "preview-copy.pdf"
+        pdf.write_bytes(_get(running.url + "preview.pdf")[1])
+        texts = _page_texts(pdf)
+        assert any("A sentence the editor just added" in t for t in texts)
+        whole = build(mini, "issue-3", editions=("screen",), force=True)
+        built = _page_texts(whole.output("screen").path)
+        platform = next(i for i, t in enumerate(texts) if t.startswith("Who we are"))
+        assert built[1:platform] == texts[1:platform]
+    finally:
+        running.close()
+
+
 def test_article_element() -> None:
     html = ('<body><article class="article" id="a"><p>x</p></article>'
             '<article class="article" id="b"><article id="c"></article><p>y</p></article>')
@@ -246,14 +281,17 @@ def test_watch_builds_again_after_a_change_and_keeps_the_last_pdf(mini: Path) ->
 
 def test_articles_that_run_on_are_laid_out_with_the_whole_issue(mini: Path) -> None:
     """By default articles run on after one another: an edit moves the ones after it, so
-    the preview lays out the whole issue, and its pages are those of a build."""
+    the preview shows the article alone at once, then lays out the whole issue, whose pages
+    are those of a build."""
     from notespress.preview import Previewer
 
     previewer = Previewer(mini, "3")
     first = previewer.rebuild()
     article = mini / "issues/issue-3/02-second.md"
     article.write_text(article.read_text().replace("\n\n", "\n\nA sentence just added.\n\n", 1))
-    state = previewer.rebuild({article})
-    assert not state.errors and state.how == "full" and state.build == first.build + 1
+    state = previewer.rebuild({article})  # at once: the article alone (a draft)
+    assert not state.errors and state.how == "draft" and state.provisional
+    state = previewer.rebuild(set(), whole=True)  # then the whole issue
+    assert not state.errors and state.how == "full" and state.build == first.build + 2
     texts = _page_texts(previewer.write_pdf())
     assert any("A sentence just added" in t for t in texts)

@@ -8,14 +8,15 @@ again after each change, and serves a page on 127.0.0.1 that shows the pages as 
 What a save costs is kept small:
 - the preview is the screen edition only (no print, booklet, padding, tags or resampled
   pictures), written to build/.preview/<issue>/, never over the real editions;
-- when only articles changed and each opens a page of its own (`article_start: page` or
-  `right`; by default articles run on, and the whole issue is laid out again), only they are
-  laid out again: an article is laid out on its own from the page where it starts
-  (the layouts' "back" part continues an issue at a given page; the article is put in its
-  body) and its pages take the place of its old ones; the lead article is laid out with the
-  cover (the contents' page numbers given), the platform with the back. When an article's
-  page count changes, the later pages' numbers and the contents are stale: those pages are
-  shown at once, and the whole issue is laid out again right after;
+- when only articles changed, only they are laid out again: an article is laid out on its
+  own from the page where it starts (the layouts' "back" part continues an issue at a given
+  page; the article is put in its body) and its pages take the place of its old ones. With
+  `article_start: page` or `right` each article opens a page, and those pages are final (the
+  lead article is laid out with the cover, the platform with the back). By default articles
+  run on after one another: the pages are then a draft, shown at once, and the whole issue
+  is laid out right after. When an article's page count changes, the later pages' numbers
+  and the contents are stale: those pages are shown at once, and the whole issue is laid
+  out again right after;
 - only pages whose drawing changed are made pictures again.
 
 A change that breaks the issue (a YAML error, a missing picture, a template error) keeps the
@@ -28,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import http.server
+import itertools
 import json
 import re
 import shutil
@@ -152,6 +154,7 @@ class _Layout:
     signatures: list[tuple[Any, ...]]
     rendered: LaidOut  # one of the layouts (any will do to write the pages)
     starts: dict[str, int] = field(default_factory=dict)  # anchor -> first page index
+    opens_page: dict[str, bool] = field(default_factory=dict)  # anchor -> at a page's top
 
 
 class Previewer:
@@ -219,7 +222,8 @@ class Previewer:
 
     def _lay_out(self, pub: Publication, issue: Issue, changes: set[Path] | None,
                  whole: bool = False) -> tuple[_Layout, str, bool, bool]:
-        """The new layout, how it was made ("full" or "articles"), whether its page numbers
+        """The new layout, how it was made ("full", "articles", or "draft" when articles run
+        on and the changed ones were laid out alone), whether its page numbers
         after a changed article are provisional, and whether every picture must be made
         again (a layout, font or setting changed: the same text may look different)."""
         from . import adapter
@@ -238,7 +242,7 @@ class Previewer:
             rendered = adapter.lay_out(pub, adapter.assemble_issue(pub, issue))
             pages = list(rendered.document.pages)
             return (_Layout(pub, issue, pages, [page_signature(p) for p in pages], rendered,
-                            anchors(pages)), "full", False, redraw)
+                            anchors(pages), opening(pages)), "full", False, redraw)
         pages = list(old.pages)
         signatures = list(old.signatures)
         rendered = old.rendered
@@ -249,8 +253,9 @@ class Previewer:
             signatures[start:end] = [page_signature(p) for p in new_pages]
             moved = moved or len(new_pages) != end - start
             rendered = new
-        return (_Layout(pub, issue, pages, signatures, rendered, anchors(pages)), "articles",
-                moved, False)
+        draft = issue.production.article_start == "any"  # (see _drafts)
+        return (_Layout(pub, issue, pages, signatures, rendered, anchors(pages), opening(pages)),
+                "draft" if draft else "articles", moved or draft, False)
 
     def _parts(self, old: _Layout, pub: Publication, issue: Issue, changes: set[Path],
                kinds: set[str | None]) -> list[tuple[int, int, LaidOut]] | None:
@@ -259,10 +264,11 @@ class Previewer:
         from . import adapter
 
         if (pub != old.pub or _issue_key(issue) != _issue_key(old.issue)
-                or not adapter.lays_out_parts(self.root)
-                or issue.production.article_start == "any"):
-            return None  # (articles that run on after one another move each other)
+                or not adapter.lays_out_parts(self.root)):
+            return None
         changed = self._changed_articles(old.issue, issue, changes)
+        if issue.production.article_start == "any":
+            return self._drafts(old, pub, issue, changed)
         toc = [(a.slug, a.title, a.author, a.lang) for a in issue.articles]
         old_toc = [(a.slug, a.title, a.author, a.lang) for a in old.issue.articles]
         starts = old.starts
@@ -296,6 +302,32 @@ class Previewer:
             parts.append((start, len(old.pages), adapter.lay_out(pub, assembled)))
         if not parts and "picture" in kinds:
             return None  # a picture no article shows (the layouts' own, maybe)
+        return parts
+
+    def _drafts(self, old: _Layout, pub: Publication, issue: Issue, changed: list[Article]
+                ) -> list[tuple[int, int, LaidOut]] | None:
+        """Articles that run on after one another move each other: a changed article is laid
+        out on its own, from the page where it starts, and shown at once in place of the
+        pages it had (a draft: the article before it and the one after are not on those
+        pages); the whole issue is laid out right after (the state is provisional)."""
+        slugs = [a.slug for a in issue.articles]
+        starts = old.starts
+        if (slugs != [a.slug for a in old.issue.articles] or not changed
+                or any(s not in starts for s in slugs) or len(changed) > 2):
+            return None
+        parts = []
+        for article in changed:
+            index = slugs.index(article.slug)
+            following = (slugs[index + 1] if index + 1 < len(slugs)
+                         else "platform" if "platform" in starts else None)
+            if following is None:
+                return None
+            start = starts[article.slug]
+            end = starts[following] + (0 if old.opens_page.get(following) else 1)
+            parts.append((start, max(end, start + 1),
+                          self._article_part(pub, issue, article, start)))
+        if any(a[0] < b[1] and b[0] < a[1] for a, b in itertools.combinations(parts, 2)):
+            return None  # two changed articles on the same pages: the whole issue
         return parts
 
     def _changed_articles(self, old: Issue, issue: Issue, changes: set[Path]) -> list[Article]:
@@ -417,6 +449,18 @@ def anchors(pages: list[Page]) -> dict[str, int]:
         for name in page.anchors:
             where.setdefault(name, index)
     return where
+
+
+def opening(pages: list[Page]) -> dict[str, bool]:
+    """Whether each anchor begins at the top of its first page."""
+    from .compat import page_box
+
+    found: dict[str, bool] = {}
+    for page in pages:
+        top = page_box(page).content_box_y() + 2
+        for name, (_, y, *_) in page.anchors.items():
+            found.setdefault(name, y <= top)
+    return found
 
 
 def page_signature(page: Page) -> tuple[Any, ...]:
