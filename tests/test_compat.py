@@ -37,6 +37,10 @@ def test_the_internals_have_the_shape_compat_expects(mini: Path) -> None:
     from weasyprint.document import Page
 
     assert list(inspect.signature(Page.__init__).parameters) == ["self", "page_box"]
+    from weasyprint.layout.background import layout_box_backgrounds
+
+    assert list(inspect.signature(layout_box_backgrounds).parameters)[:3] == [
+        "page", "box", "get_image_from_uri"]
     document = laid_out(mini).document
     box = compat.page_box(document.pages[0])
     assert type(box).__name__ == "PageBox"
@@ -92,3 +96,27 @@ def test_the_picture_hook_is_undone_and_used_only_in_its_block(mini: Path) -> No
     with compat.screen_picture_hook(lambda image: seen.append(image.id)):
         document.write_pdf()
     assert seen and RasterImage.get_x_object is original
+
+
+def test_lifted_column_tops_keep_their_backgrounds_under_them(tmp_path: Path) -> None:
+    """A block opening a column loses the space above it (lift_column_tops): every box under
+    it moves up, and so must the backgrounds WeasyPrint placed at layout (a code block's
+    tint drawn a line below its text was the bug)."""
+    from .conftest import FIXTURES, copy_workspace
+
+    root = copy_workspace(FIXTURES / "corpus-en", tmp_path / "corpus")
+    pub, issue = load(root, next(p.name for p in (root / "issues").iterdir()))
+    document = lay_out(pub, assemble(pub, issue), strict=False).document
+    checked = 0
+    for page in document.pages:
+        for box, _ in compat.walk_boxes(compat.page_box(page)):
+            background = getattr(box, "background", None)
+            if background is None or not background.layers or box is compat.page_box(page):
+                continue
+            if box.style["background_clip"][-1] != "border-box":
+                continue
+            _, top, _, _ = background.layers[-1].painting_area
+            assert abs(top - box.border_box_y()) < 0.5, (box.element_tag, top,
+                                                          box.border_box_y())
+            checked += 1
+    assert checked > 5

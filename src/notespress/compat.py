@@ -454,8 +454,9 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                         skip_stack: Any, containing_block: Any, absolute_boxes: list[Any],
                         fixed_boxes: list[Any], first_letter_style: Any,
                         first_line_style: Any) -> Iterator[tuple[Any, Any]]:
-        if id(box) not in simple:
-            simple[id(box)] = (box, _can_lay_out_again(box))
+        if id(box) not in simple:  # (code, its lines as written, has nothing to even)
+            simple[id(box)] = (box, box.style["white_space"] not in ("pre", "pre-wrap")
+                               and _can_lay_out_again(box))
         if context.excluded_shapes or not simple[id(box)][1]:
             yield from original_iter(context, box, position_y, bottom_space, skip_stack,
                                      containing_block, absolute_boxes, fixed_boxes,
@@ -735,17 +736,18 @@ def lift_column_tops(document: Any) -> int:
     are moved up by it (the column ends that much higher). Returns how many were lifted."""
     lifted = 0
     for page in document.pages:
-        stack = [page_box(page)]
+        root = page_box(page)
+        stack = [root]
         while stack:
             box = stack.pop()
             if getattr(box, "is_column", False):
-                lifted += _lift_column(box)
+                lifted += _lift_column(box, root)
             elif type(box).__name__ not in ("LineBox", "TextBox", "InlineBox"):
                 stack.extend(getattr(box, "children", None) or ())
     return lifted
 
 
-def _lift_column(column: Any) -> int:
+def _lift_column(column: Any, page: Any) -> int:
     children = [c for c in column.children if type(c).__name__ not in (
         "AbsolutePlaceholder", "LineBox")]
     if not children:
@@ -754,8 +756,47 @@ def _lift_column(column: Any) -> int:
     space = first.margin_top or 0
     if space <= 0 or abs(first.position_y - column.content_box_y()) > 0.5:
         return 0
+    moved: set[int] = set()
     for child in children:
-        child.translate(dy=-space)
+        _translate_once(child, -space, moved)
     first.position_y += space
     first.margin_top = 0
+    for child in children:  # their backgrounds were placed where the boxes were
+        _place_backgrounds_again(page, child)
     return 1
+
+
+def _place_backgrounds_again(page: Any, box: Any) -> None:
+    """WeasyPrint places backgrounds (colours, pictures, their painting areas) when a page is
+    laid out, in page coordinates: after boxes are moved, they are placed again, with the
+    pictures already fetched."""
+    from weasyprint.layout.background import layout_box_backgrounds
+
+    images: dict[Any, Any] = {}
+    for found, _ in walk_boxes(box):
+        background = getattr(found, "background", None)
+        if background is None:
+            continue
+        for (kind, value), layer in zip(found.style["background_image"], background.layers,
+                                        strict=False):
+            if kind == "url":
+                images[value] = layer.image
+
+    def fetched(url: Any = None, orientation: Any = None, **_: Any) -> Any:
+        return images.get(url)
+
+    layout_box_backgrounds(page, box, fetched)
+
+
+def _translate_once(box: Any, dy: float, moved: set[int]) -> None:
+    """``Box.translate(dy=dy)``, but each box moved once: a laid-out tree can hold the same
+    box under two parents (after WeasyPrint lays a block out again to avoid a break inside
+    it), and ``translate`` would move it twice."""
+    stack = [box]
+    while stack:
+        current = stack.pop()
+        if id(current) in moved:
+            continue
+        moved.add(id(current))
+        current.position_y += dy
+        stack.extend(current.all_children() if hasattr(current, "all_children") else ())
