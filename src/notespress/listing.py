@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotespressError, Problem
 
@@ -163,7 +163,8 @@ class ArticleStats:
         return str(first) if first == last else f"{first}{dash}{last}"
 
 
-def article_table(folder: Path, pdf: Path | None = None, pad: int = 0) -> list[ArticleStats]:
+def article_table(folder: Path, pdf: Path | None = None, pad: int = 0,
+                  sections: dict[str, tuple[int, int]] | None = None) -> list[ArticleStats]:
     """The articles of the issue in `folder`, in the issue's order, with words, pictures and
     reading time; with `pdf` (the screen edition) each article's pages too, read from the
     PDF's named destinations (each article's id), and `pad`, the padding pages the build put
@@ -188,10 +189,21 @@ def article_table(folder: Path, pdf: Path | None = None, pad: int = 0) -> list[A
             file=path.name, slug=slug, title=_text(meta.get("title")) or path.stem,
             author=_text(meta.get("author")), lang=_text(meta.get("lang")) or info.lang,
             words=count_words(body), pictures=count_pictures(body)))
-    if pdf is not None and pdf.is_file():
+    if sections:  # where the build laid each article out (the manifest keeps it)
+        rows = [ArticleStats(**{**r.__dict__, "pages": sections.get(r.slug)}) for r in rows]
+    elif pdf is not None and pdf.is_file():
         ranges = article_pages(pdf, [r.slug for r in rows], pad)
         rows = [ArticleStats(**{**r.__dict__, "pages": ranges.get(r.slug)}) for r in rows]
     return rows
+
+
+def manifest_sections(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """The pages of each article as the last build recorded them ({} when it did not)."""
+    found = manifest.get("sections")
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): (int(v[0]), int(v[1])) for k, v in found.items()
+            if isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)}
 
 
 def built_article_table(issue: Issue, sections: dict[str, tuple[int, int]]
@@ -229,7 +241,8 @@ def issue_articles(root: Path, issue_ref: str) -> IssueArticles:
     manifest = read_manifest(out_dir)
     screen = next((out_dir / o["file"] for o in manifest.get("outputs", [])
                    if o["kind"] == "screen"), None)
-    rows = article_table(folder, screen, int(manifest.get("pad", 0)))
+    rows = article_table(folder, screen, int(manifest.get("pad", 0)),
+                         manifest_sections(manifest))
     return IssueArticles(folder, rows, screen)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotespressError, Problem
-from .listing import ArticleStats, article_table, destination_pages
+from .listing import ArticleStats, article_table, destination_pages, manifest_sections
 
 THUMB_HEIGHT = 300  # CSS px, one per pixel of the sheet
 SPREADS_PER_ROW = 4
@@ -32,8 +32,10 @@ COLOURS = ("#c0392b", "#2874a6", "#1e8449", "#b9770e", "#7d3c98", "#117a65", "#a
 class PageRole:
     number: int  # 1-based
     kind: str  # "cover", "article", "padding", "platform", "back"
-    article: int | None = None  # index in the rows
+    article: int | None = None  # index in the rows (the first article on the page)
     first: bool = False  # the article (or part) starts on this page
+    articles: tuple[int, ...] = ()  # every article on the page (articles run on)
+    opening: tuple[int, ...] = ()  # the articles that start on the page
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,11 @@ def page_roles(pdf: Path, rows: list[ArticleStats], pad: int) -> list[PageRole]:
     roles = []
     for number in range(1, total + 1):
         role = PageRole(number, "back")
-        for index, row in enumerate(rows):
-            if row.pages and row.pages[0] <= number <= row.pages[1]:
-                role = PageRole(number, "article", index, number == row.pages[0])
-                break
+        here = tuple(index for index, row in enumerate(rows)
+                     if row.pages and row.pages[0] <= number <= row.pages[1])
+        if here:
+            opening = tuple(i for i in here if (rows[i].pages or (0, 0))[0] == number)
+            role = PageRole(number, "article", here[0], here[0] in opening, here, opening)
         else:
             if platform is not None and platform - pad <= number < platform:
                 role = PageRole(number, "padding")
@@ -109,9 +112,15 @@ def sheet_html(title: list[str], pictures: list[Path], roles: list[PageRole],
             data = base64.b64encode(pictures[number - 1].read_bytes()).decode()
             colour, label = "#bbb", ""
             if role.kind == "article" and role.article is not None:
-                colour = COLOURS[role.article % len(COLOURS)]
-                if role.first:
-                    label = f"{role.article + 1} · {rows[role.article].title}"
+                articles = role.articles or (role.article,)
+                colours = [COLOURS[i % len(COLOURS)] for i in articles]
+                share = 100 / len(colours)  # articles that share the page share its band
+                colour = "linear-gradient(to right, " + ", ".join(
+                    f"{c} {k * share:.0f}%, {c} {(k + 1) * share:.0f}%"
+                    for k, c in enumerate(colours)) + ")"
+                label = " / ".join(f"{i + 1} · {rows[i].title}"
+                                   for i in (role.opening or ((role.article,) if role.first
+                                                              else ())))
             elif role.kind == "padding":
                 colour, label = "#ddd", "padding"
             elif role.kind == "platform":
@@ -182,8 +191,9 @@ def make_proof(root: Path, issue_ref: str, *, force: bool = False) -> Proof:
     folder = issue_folder(root, issue_ref)
     screen = _screen_edition(root, issue_ref, force)
     out_dir = root / "build" / folder.name
-    pad = int(read_manifest(out_dir).get("pad", 0))
-    rows = article_table(folder, screen, pad)
+    manifest = read_manifest(out_dir)
+    pad = int(manifest.get("pad", 0))
+    rows = article_table(folder, screen, pad, manifest_sections(manifest))
     pub, issue = adapter.load(root, issue_ref)
     roles = page_roles(screen, rows, pad)
     stem = screen.name.removesuffix(".pdf").removesuffix("-screen")
