@@ -9,19 +9,9 @@ import warnings
 from pathlib import Path
 
 from notespress import limits
-from notespress.markup import Source, render_markdown
 
 from .conftest import FIXTURES, copy_workspace
-
-
-def render(text: str, tmp_path: Path, lang: str = "en", **options):
-    source = Source(path=tmp_path / "a.md", first_line=1, folder=tmp_path, lang=lang,
-                    id_prefix="a-", **options)
-    return render_markdown(text, source)
-
-
-def errors(result) -> list[str]:
-    return [f"{p.line}: {p.message}" for p in result.problems if p.severity == "error"]
+from .test_markup_content import errors, render
 
 
 def test_picture_pixels_are_limited_without_a_raw_warning(tmp_path: Path,

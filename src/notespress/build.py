@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .content import resolve_issue
 from .errors import NotespressError, Problem
-from .manifest import hash_inputs, read_manifest, refresh, up_to_date
+from .manifest import hash_inputs, read_manifest, recorded_sections, refresh, up_to_date
 from .production import EDITIONS
 
 if TYPE_CHECKING:  # the stages are imported when a build really runs: a build with nothing
@@ -92,7 +92,7 @@ def build(root: Path, issue_ref: str, options: BuildOptions | None = None, /,
             refresh(out_dir, inputs, previous)
             return BuildResult(issue=None, up_to_date=True, outputs=tuple(
                 Output(out_dir / o["file"], o["kind"], o.get("pages"), o.get("note", ""))
-                for o in cached), sections=_sections_of(previous))
+                for o in cached), sections=recorded_sections(previous))
     from .workers import gc_paused
 
     with gc_paused():  # millions of objects that live until the end: nothing to collect
@@ -318,14 +318,6 @@ def _publish(root: Path, out_dir: Path, pub: Publication, issue: Issue,
     moves += [Move(staging / MANIFEST, out_dir / MANIFEST), Move(staging / SUMS, out_dir / SUMS)]
     publish(out_dir, moves, remove)
     return outputs
-
-
-def _sections_of(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    sections = manifest.get("sections")
-    if not isinstance(sections, dict):
-        return {}
-    return {str(k): (int(v[0]), int(v[1])) for k, v in sections.items()
-            if isinstance(v, list) and len(v) == 2}
 
 
 def build_settings(options: BuildOptions, epoch: int | None) -> dict[str, object]:

@@ -103,6 +103,18 @@ def with_section_of(page: Any, other: Any, class_name: str) -> Any:
     return Page(replacement)
 
 
+def section_of(ancestors: tuple[Any, ...], box: Any = None) -> str | None:
+    """The id of the article (or 'platform') a box belongs to."""
+    for node in (box, *reversed(ancestors)):
+        element = getattr(node, "element", None)
+        if element is None:
+            continue
+        classes = (element.get("class") or "").split()
+        if "article" in classes or "platform" in classes:
+            return element.get("id")
+    return None
+
+
 # ------------------------------------------------------------------ the PDF being written
 
 

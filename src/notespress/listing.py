@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import NotespressError, Problem
 
@@ -197,14 +197,6 @@ def article_table(folder: Path, pdf: Path | None = None, pad: int = 0,
     return rows
 
 
-def manifest_sections(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """The pages of each article as the last build recorded them ({} when it did not)."""
-    found = manifest.get("sections")
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): (int(v[0]), int(v[1])) for k, v in found.items()
-            if isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)}
-
 
 def built_article_table(issue: Issue, sections: dict[str, tuple[int, int]]
                         ) -> list[ArticleStats]:
@@ -234,7 +226,7 @@ class IssueArticles:
 def issue_articles(root: Path, issue_ref: str) -> IssueArticles:
     """The articles of an issue, with their pages in the last build's screen edition (and
     its padding pages, from the build's manifest) when there is one."""
-    from .manifest import read_manifest
+    from .manifest import read_manifest, recorded_sections
 
     folder = issue_folder(root, issue_ref)
     out_dir = root / "build" / folder.name
@@ -242,7 +234,7 @@ def issue_articles(root: Path, issue_ref: str) -> IssueArticles:
     screen = next((out_dir / o["file"] for o in manifest.get("outputs", [])
                    if o["kind"] == "screen"), None)
     rows = article_table(folder, screen, int(manifest.get("pad", 0)),
-                         manifest_sections(manifest))
+                         recorded_sections(manifest))
     return IssueArticles(folder, rows, screen)
 
 

@@ -248,6 +248,16 @@ def up_to_date(root: Path, out_dir: Path, manifest: dict[str, Any],
     return outputs
 
 
+def recorded_sections(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """The first and last page of each article as the last build recorded them ({} when it
+    did not)."""
+    found = manifest.get("sections")
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): (int(v[0]), int(v[1])) for k, v in found.items()
+            if isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)}
+
+
 def output_record(path: Path, name: str, kind: str, pages: int | None, note: str
                   ) -> dict[str, Any]:
     """What the manifest records of one edition (`path` is where it is now; `name` the file

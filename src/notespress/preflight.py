@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .compat import CSS_PX_PER_IN, page_box, walk_boxes
+from .compat import CSS_PX_PER_IN, page_box, section_of, walk_boxes
 from .errors import Problem, display_path
 from .glyphs import coverage, needs_glyph
 
@@ -115,18 +115,6 @@ def typography(laid_out: LaidOut, outputs: dict[str, Path], sections: dict[str, 
 # ------------------------------------------------------------------ walking the layout
 
 
-def _section_of(ancestors: tuple[Any, ...], box: Any = None) -> str | None:
-    """The id of the article (or 'platform') a box belongs to."""
-    for node in (box, *reversed(ancestors)):
-        element = getattr(node, "element", None)
-        if element is None:
-            continue
-        classes = (element.get("class") or "").split()
-        if "article" in classes or "platform" in classes:
-            return element.get("id")
-    return None
-
-
 def _bleeds(ancestors: tuple[Any, ...]) -> bool:
     """Whether a box is inside an element the layouts run off the page on purpose (class
     "bleed": the cover picture)."""
@@ -161,7 +149,7 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
         blocks: list[tuple[Any, tuple[Any, ...]]] = []
         for box, ancestors in walk_boxes(root_box):
             kind = type(box).__name__
-            section = _section_of(ancestors, box)
+            section = section_of(ancestors, box)
             where = ctx.sections.get(section or "", None)
             if kind == "TextBox":
                 for char in set(box.text):
@@ -206,7 +194,7 @@ def check_layout(document: Any, ctx: Context) -> list[Finding]:
         for box, ancestors in blocks:
             if box.element_tag == "p" and box.element is not None:
                 lines = sum(1 for c in box.children if type(c).__name__ == "LineBox")
-                where = ctx.sections.get(_section_of(ancestors, box) or "")
+                where = ctx.sections.get(section_of(ancestors, box) or "")
                 fragments.append((box.element, number, lines, where))
     findings += _check_widows(fragments)
     for char, (where, number) in missing.items():
@@ -331,7 +319,7 @@ def _check_breaks(blocks: list[tuple[Any, tuple[Any, ...]]], content: tuple[floa
     bottom = content[3]
     for index, (box, ancestors) in enumerate(blocks):
         tag = box.element_tag
-        section = _section_of(ancestors, box)
+        section = section_of(ancestors, box)
         where = ctx.sections.get(section or "")
         column = _column_of(ancestors)
         later = [b for b, a in blocks[index + 1:] if _column_of(a) is column]
@@ -401,7 +389,7 @@ def _column_of(ancestors: tuple[Any, ...]) -> Any:
 
 def _continues(section: str, rest: list[tuple[Any, tuple[Any, ...]]]) -> bool:
     """False when nothing of the heading's section follows it on this page."""
-    return any(_section_of(a, b) == section for b, a in rest)
+    return any(section_of(a, b) == section for b, a in rest)
 
 
 # ------------------------------------------------------------------ reading the PDFs

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotespressError, Problem
-from .listing import ArticleStats, article_table, destination_pages, manifest_sections
+from .listing import ArticleStats, article_table, destination_pages
 
 THUMB_HEIGHT = 300  # CSS px, one per pixel of the sheet
 SPREADS_PER_ROW = 4
@@ -184,7 +184,7 @@ def make_proof(root: Path, issue_ref: str, *, force: bool = False) -> Proof:
     """Build the issue if it is not up to date, then write its proof sheet."""
     from . import adapter
     from .listing import issue_folder
-    from .manifest import read_manifest
+    from .manifest import read_manifest, recorded_sections
     from .typography import is_rtl
 
     root = root.resolve()
@@ -193,7 +193,7 @@ def make_proof(root: Path, issue_ref: str, *, force: bool = False) -> Proof:
     out_dir = root / "build" / folder.name
     manifest = read_manifest(out_dir)
     pad = int(manifest.get("pad", 0))
-    rows = article_table(folder, screen, pad, manifest_sections(manifest))
+    rows = article_table(folder, screen, pad, recorded_sections(manifest))
     pub, issue = adapter.load(root, issue_ref)
     roles = page_roles(screen, rows, pad)
     stem = screen.name.removesuffix(".pdf").removesuffix("-screen")

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .compat import page_box, walk_boxes
+from .compat import page_box, section_of, walk_boxes
 
 if TYPE_CHECKING:
     from .preflight import Finding
@@ -178,17 +178,6 @@ class LaidPage:
     stranded: list[tuple[str | None, str]] = field(default_factory=list)  # heads, no text
 
 
-def _section(ancestors: tuple[Any, ...], box: Any) -> str | None:
-    for node in (box, *reversed(ancestors)):
-        element = getattr(node, "element", None)
-        if element is None:
-            continue
-        classes = (element.get("class") or "").split()
-        if "article" in classes or "platform" in classes:
-            return element.get("id")
-    return None
-
-
 def _line_text(line: Any) -> str:
     return "".join(getattr(b, "text", "") or "" for b, _ in walk_boxes(line)).strip()
 
@@ -217,9 +206,9 @@ def laid_pages(document: Any) -> list[LaidPage]:
             classes = ((getattr(box, "element", None) is not None
                        and box.element.get("class")) or "").split()
             if "article-head" in classes and kind == "BlockBox":
-                heads[_section(ancestors, box)] = _line_text(box)[:40]
+                heads[section_of(ancestors, box)] = _line_text(box)[:40]
             if kind == "LineBox":
-                section = _section(ancestors, box)
+                section = section_of(ancestors, box)
                 if any("article-body" in ((getattr(a, "element", None) is not None
                                            and a.element.get("class")) or "").split()
                        for a in ancestors):
@@ -233,9 +222,9 @@ def laid_pages(document: Any) -> list[LaidPage]:
                     "AbsolutePlaceholder",)), None)
                 if (first is not None and (first.margin_top or 0) > 0.5
                         and abs(first.position_y - box.content_box_y()) < 0.5):
-                    space.append((_section(ancestors, box), _line_text(first)[:40]))
+                    space.append((section_of(ancestors, box), _line_text(first)[:40]))
             elif (kind == "BlockBox" and getattr(box, "element_tag", "") == "p"
-                  and _section(ancestors, box) is not None):
+                  and section_of(ancestors, box) is not None):
                 short += _short_last(box, ancestors)
         stranded = [(section, title) for section, title in heads.items()
                     if section not in texts]
@@ -255,7 +244,7 @@ def _short_last(box: Any, ancestors: tuple[Any, ...]) -> list[tuple[str | None, 
     if len(text.split()) != 1 or box.width <= 0:
         return []
     if _content_width(last) < SHORT_LAST * box.width:
-        return [(_section(ancestors, box), text)]
+        return [(section_of(ancestors, box), text)]
     return []
 
 
