@@ -327,6 +327,11 @@ def format_table(header: list[str], rows: list[list[str]], right: set[int] | Non
     return "\n".join(lines)
 
 
+def pages_filled(rows: list[ArticleStats]) -> int:
+    """The pages the articles fill, each counted once (articles that run on share pages)."""
+    return len({page for r in rows if r.pages for page in range(r.pages[0], r.pages[1] + 1)})
+
+
 def format_article_table(rows: list[ArticleStats]) -> str:
     """The per-article table as `proof`, `list ISSUE` (and `build`) print it."""
     with_pages = any(r.pages for r in rows)
@@ -345,9 +350,7 @@ def format_article_table(rows: list[ArticleStats]) -> str:
     total = ["", f"{len(rows)} article{'s' if len(rows) != 1 else ''}", f"{words:,}",
              str(sum(r.pictures for r in rows)), f"{reading_minutes(words)} min"]
     if with_pages:
-        # the pages the articles fill, each once (articles that run on share pages)
-        filled = {page for r in rows if r.pages for page in range(r.pages[0], r.pages[1] + 1)}
-        total[2:2] = ["", str(len(filled))]
+        total[2:2] = ["", str(pages_filled(rows))]
     lines.append(total)
     right = {0, 2, 3, 4, 5, 6} if with_pages else {0, 2, 3, 4}
     return format_table(header, lines, right=right, limits={1: 48})
