@@ -15,10 +15,11 @@ The info string is ``LANG example=NAME`` followed by any of:
   of its own (``NAME.md`` unless ``file`` says otherwise); a YAML example names
   ``notespress.yaml`` or ``issue.yaml`` and its keys are merged into that file; a CSS example
   is ``layouts/custom.css``; anything else (a subscribers' CSV) is written as it is.
-- ``show=body|head|cover|none``: what its picture (docs/pictures/NAME.png, made by
+- ``show=body|head|cover|back|none``: what its picture (docs/pictures/NAME.png, made by
   ``python3 -m tests.docs_pictures``) shows: the article below its title (the default for
-  Markdown), the article with its title, the issue's first page, or nothing (the default for
-  settings and files).
+  Markdown), the article with its title, the issue's first page, its last pages (the pages
+  added before the platform, and the back page), or nothing (the default for settings and
+  files).
 - ``article=NAME``: for a settings or CSS example, the Markdown example that is built with it
   (and shown, with ``show=body``).
 - ``warns="WORDS"``: a warning the build is expected to give for it (any words of its
@@ -28,8 +29,10 @@ The info string is ``LANG example=NAME`` followed by any of:
 
 A Markdown example without front matter gets ``title:`` from its name. Each settings or CSS
 example is built in a publication of its own (made by ``notespress init``, with the sample
-issue); the Markdown examples of one page are built together, one issue per set of settings,
-each article opening on a right-hand page so that each has pages of its own.
+issue and the pictures the examples name in its images/ folder); the Markdown examples of
+every page are built together in one publication, one issue per set of settings (and one
+for the right-to-left articles), after a short lead article on the cover, each article
+opening on a right-hand page (``article_start: right``) so that each has a page of its own.
 
 Command blocks (```sh) are checked too: each line that starts with ``notespress`` must be a
 command line the program accepts; blocks marked ``session=NAME`` are run, in order, in a
@@ -50,7 +53,7 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 PICTURES = DOCS / "pictures"
 DEMO_IMAGES = REPO / "issues" / "issue-12" / "images"
-SHOWS = ("body", "head", "cover", "none")
+SHOWS = ("body", "head", "cover", "back", "none")
 RESERVED = ("example", "file", "show", "article", "warns", "session")
 LEAD = "00-lead.md"
 # Each Markdown example is a short article of its own, which the default layouts would
@@ -104,6 +107,14 @@ class Example:
     @property
     def is_article(self) -> bool:
         return self.lang == "markdown"
+
+    @property
+    def right_to_left(self) -> bool:
+        """A Markdown example whose front matter names a right-to-left language."""
+        from notespress.typography import is_rtl
+
+        head = front_matter(self.text) if self.is_article else None
+        return bool(head and is_rtl(str(head.get("lang") or "")))
 
     @property
     def title(self) -> str:
@@ -231,13 +242,13 @@ def yaml_quote(text: str) -> str:
 
 
 def make_pictures(folder: Path) -> None:
-    """The pictures the examples name, in an issue's images/ folder: the demo issue's photo
-    and chart, and a wide crop of the photo."""
+    """The pictures the examples name, in an issue's images/ folder: the demo issue's photo,
+    chart and cover drawing, and a wide crop of the photo."""
     from PIL import Image
 
     images = folder / "images"
     images.mkdir(exist_ok=True)
-    for name in ("picket.jpg", "wages-chart.png"):
+    for name in ("picket.jpg", "wages-chart.png", "cover.jpg"):
         shutil.copyfile(DEMO_IMAGES / name, images / name)
     with Image.open(DEMO_IMAGES / "picket.jpg") as photo:
         width, height = photo.size
@@ -294,10 +305,14 @@ def publications(found: list[Example], scratch: Path, *, right: bool = True) -> 
     if articles:
         root = init(scratch / "articles")
         (root / "layouts" / "custom.css").write_text(FILL_FIRST_COLUMN, encoding="utf-8")
-        groups: dict[tuple[tuple[str, str], ...], list[Example]] = {}
+        # (a right-to-left article makes an issue of mixed directions, which sets the rule
+        # above the footnotes across the whole measure: such examples get an issue of their
+        # own, so that the others show the pages of an ordinary issue)
+        groups: dict[tuple[tuple[tuple[str, str], ...], bool], list[Example]] = {}
         for example in articles:
-            groups.setdefault(tuple(sorted(example.settings.items())), []).append(example)
-        for number, (settings, members) in enumerate(groups.items(), start=2):
+            key = (tuple(sorted(example.settings.items())), example.right_to_left)
+            groups.setdefault(key, []).append(example)
+        for number, ((settings, _), members) in enumerate(groups.items(), start=2):
             issue = Issue(root, f"issue-{number}", members)
             write_articles(issue, number, "2026-12-01", dict(settings), right)
             issues.append(issue)
@@ -306,6 +321,7 @@ def publications(found: list[Example], scratch: Path, *, right: bool = True) -> 
             continue  # (a file such as a subscribers' CSV is used by the commands' tests)
         root = init(scratch / example.name)
         issue = Issue(root, "issue-1", [example])
+        make_pictures(issue.folder)  # (a cover: picture)
         if example.article:
             shown = by_name.get(example.article)
             if shown is None or not shown.is_article:
@@ -313,7 +329,6 @@ def publications(found: list[Example], scratch: Path, *, right: bool = True) -> 
                                  "Markdown example")
             (issue.folder / f"{shown.name}.md").write_text(article_text(shown),
                                                            encoding="utf-8")
-            make_pictures(issue.folder)
             merge_yaml(issue.folder / "issue.yaml", "articles: [01-welcome.md, 02-writing.md, "
                                                      f"{shown.name}.md]")
         target = issue.folder / "issue.yaml" if example.file == "issue.yaml" else \
@@ -323,7 +338,7 @@ def publications(found: list[Example], scratch: Path, *, right: bool = True) -> 
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(example.text, encoding="utf-8")
-        if example.article:  # (after the example's own CSS, if it is CSS)
+        if example.article and example.show in ("body", "head"):  # (after its own CSS)
             custom = root / "layouts" / "custom.css"
             before = custom.read_text(encoding="utf-8") if custom.is_file() else ""
             custom.write_text(before + FILL_FIRST_COLUMN, encoding="utf-8")

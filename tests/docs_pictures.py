@@ -11,7 +11,9 @@ edition is drawn by pdftoppm, and the picture is cut from it:
 - ``show=body``: the article below its title, down to the folio; bands of empty paper (the
   space between the text and the footnotes) are left out and marked by a dotted line;
 - ``show=head``: the same with the article's title, deck and byline;
-- ``show=cover``: the whole first page, smaller.
+- ``show=cover``: the whole first page, smaller;
+- ``show=back``: the last pages, smaller, side by side: the pages added before the platform
+  (the house pages) and the platform's pages, the back page last.
 
 The article's title is found from its words (pdftotext -bbox: the largest words that spell
 it), the folio from the page number at the foot. The same docs and the same notespress give
@@ -34,12 +36,14 @@ from PIL import Image, ImageDraw
 from .docs_examples import PICTURES, Example, examples, publications
 
 DPI = 110  # body text of 9.5-10.5 pt is 15 pixels high: readable at its own size
-COVER_DPI = 50
+COVER_DPI = 60  # a whole page: its layout, the larger type readable
 PAD = 12  # pixels of paper kept around what is shown
 GAP = 36  # a band of empty paper at least this high (pixels) is cut out
 CUT = 22  # the height of the mark left where paper was cut out
 WHITE = 246  # a pixel lighter than this in every channel is paper
 COLOURS = 96  # the palette of a picture (text, rules and the accent need few)
+GROUND = (225, 225, 225)  # around pages shown side by side
+LIMIT = 90_000  # bytes: a picture of the docs stays under it (tests/test_docs.py: 100 kB)
 
 
 @dataclass(frozen=True)
@@ -170,12 +174,26 @@ def article_pages(pdf: Path, slugs: list[str]) -> dict[str, tuple[int, int]]:
     return ranges
 
 
+def side_by_side(pdf: Path, first: int, last: int, dpi: int) -> Image.Image:
+    """Pages `first` to `last` of the PDF in a row, on a light gray ground."""
+    drawn = [draw(pdf, page, dpi) for page in range(first, last + 1)]
+    width, height = drawn[0].size
+    sheet = Image.new("RGB", (len(drawn) * (width + PAD) + PAD, height + 2 * PAD), GROUND)
+    for index, page in enumerate(drawn):
+        sheet.paste(page, (PAD + index * (width + PAD), PAD))
+    return sheet
+
+
 def picture(example: Example, title: str, pdf: Path,
-            pages: dict[str, tuple[int, int]]) -> Image.Image:
+            pages: dict[str, tuple[int, int]], pad: int = 0) -> Image.Image:
     """The picture of one example, from the screen edition it was built in; `title` is the
-    title of the article it shows."""
+    title of the article it shows, `pad` the number of pages the build added before the
+    platform."""
     if example.show == "cover":
         return draw(pdf, 1, COVER_DPI)
+    if example.show == "back":
+        start, total = pages["platform"]
+        return side_by_side(pdf, start - pad, total, COVER_DPI)
     slug = Path(example.file if example.is_article else f"{example.article}.md").stem
     from notespress.config import slugify
 
@@ -197,10 +215,19 @@ def picture(example: Example, title: str, pdf: Path,
 
 
 def save(image: Image.Image, path: Path) -> None:
-    """A small PNG: a palette of few colours, no dithering, nothing but the pixels."""
-    small = image.quantize(COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    """A small PNG: a palette of few colours, no dithering, nothing but the pixels; fewer
+    colours for a picture with a photo or a drawing in it, until it is under LIMIT bytes."""
+    import io
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    small.save(path, optimize=True)
+    for colours in (COLOURS, 64, 48, 32):
+        small = image.quantize(colours, method=Image.Quantize.MEDIANCUT,
+                               dither=Image.Dither.NONE)
+        data = io.BytesIO()
+        small.save(data, format="PNG", optimize=True)
+        if data.tell() < LIMIT:
+            break
+    path.write_bytes(data.getvalue())
 
 
 def make(found: list[Example], out: Path, *, only: set[str] | None = None) -> list[Path]:
@@ -227,7 +254,7 @@ def make(found: list[Example], out: Path, *, only: set[str] | None = None) -> li
             for example in wanted:
                 target = out / f"{example.name}.png"
                 title = titles.get(example.name if example.is_article else example.article, "")
-                save(picture(example, title, pdf, pages), target)
+                save(picture(example, title, pdf, pages, result.pad), target)
                 written.append(target)
                 print(f"wrote {target}  ({target.stat().st_size // 1024} kB)")
     return written

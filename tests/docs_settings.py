@@ -7,7 +7,8 @@ allowed values and help, as notespress checks them.
 
 The words come from the fields (schema.py's `Field`: its `help`, and what its parser
 accepts, `schema.accepts`); the defaults from the fields, or from the dataclass a setting
-fills (`Production`, `MailSettings`). tests/test_docs.py fails when the page and the fields
+fills (`Production`, `MailSettings`); the mappings `contact:` and `cover:` get a table of
+their own keys. tests/test_docs.py fails when the page and the fields
 disagree: after changing a setting, run this again.
 """
 
@@ -78,7 +79,9 @@ ISSUE = """\
 ## issue.yaml: one issue
 
 The file in each issue's folder (`issues/issue-13/issue.yaml`). `notespress new` writes
-one. `number` and `date` are required.
+one. `number` and `date` are required. The `title` is the issue's theme, printed large on
+the cover; `cover` adds a picture to the cover
+([writing.md](writing.md#the-cover-the-theme-teasers-and-a-picture) shows one).
 
 ```yaml example=settings-issue file=issue.yaml
 number: 13
@@ -89,21 +92,44 @@ lang: en
 articles:
   - 01-welcome.md
   - 02-writing.md
+cover:
+  picture: images/cover.jpg
+  alt: A picket line at the gate of a warehouse at dusk.
+  credit: "Drawing: A. Ruiz"
 ```
+"""
+
+COVER = """\
+### cover
+
+The keys under `cover:` (or only the picture's path: `cover: images/cover.jpg`).
 """
 
 PRODUCTION = """\
 ## Printing and editions
 
 These go in notespress.yaml for every issue, or in an issue's issue.yaml for that issue
-alone (the issue's value wins). [printing.md](printing.md) says which to use for which
-printer.
+alone (the issue's value wins):
+
+- the editions a build makes and how they print (`editions`, `grayscale`, `bleed`,
+  `creep`, `mailer`, `screen_dpi`, `jpeg_quality`): [printing.md](printing.md) says which to
+  use for which printer;
+- where articles start and what fills the pages added to make a multiple of 4
+  (`article_start`, `padding`):
+  [page count](printing.md#page-count-articles-that-run-on-and-the-house-pages);
+- how the addresses of links print (`links`, `link_base`):
+  [writing.md](writing.md#links-and-how-they-print);
+- even text (`justify`, `hyphenate` and the `hyphen_` limits):
+  [look.md](look.md#even-text-justified-or-ragged).
 
 ```yaml example=settings-printing file=issue.yaml
 editions: [print, screen, booklet]
 grayscale: true
 padding: notes
+article_start: page
 links: inline
+justify: false
+hyphen_ladder: 3
 ```
 """
 
@@ -199,6 +225,7 @@ def page() -> str:
     from notespress.config import CONTACT as CONTACT_SCHEMA
     from notespress.config import FIELDS as PUBLICATION_FIELDS
     from notespress.content import ARTICLE_FIELDS, FOREIGN_KEYS, ISSUE_FIELDS
+    from notespress.content import COVER as COVER_SCHEMA
     from notespress.mail.settings import ENV, MailSettings
     from notespress.mail.settings import FIELDS as MAIL_FIELDS
     from notespress.production import FIELDS as PRODUCTION_FIELDS
@@ -209,7 +236,8 @@ def page() -> str:
              "\n".join(field_rows(f for f in PUBLICATION_FIELDS if f.key not in production)),
              "", CONTACT, "\n".join(field_rows(CONTACT_SCHEMA.fields)), "",
              ISSUE, "\n".join(field_rows(f for f in ISSUE_FIELDS if f.key not in production)),
-             "", PRODUCTION, "\n".join(field_rows(PRODUCTION_FIELDS, Production())), "",
+             "", COVER, "\n".join(field_rows(COVER_SCHEMA.fields)), "",
+             PRODUCTION, "\n".join(field_rows(PRODUCTION_FIELDS, Production())), "",
              ARTICLE, "\n".join(field_rows(ARTICLE_FIELDS)), "",
              "Keys that other tools write in front matter are accepted and not printed: "
              + ", ".join(f"`{k}`" for k in sorted(FOREIGN_KEYS)) + ". A `description` "

@@ -121,9 +121,10 @@ def test_the_examples_are_named_and_pictured() -> None:
 
 
 WRITING = ("front-matter", "paragraphs", "emphasis", "headings", "lists", "task-lists",
-           "block-quotes", "footnotes", "figure", "decorative-picture", "pull-quotes", "boxes",
-           "alerts", "tables", "code", "links", "links-inline", "links-hidden", "link-base",
-           "internal-links", "html", "html-removed", "emoji", "french", "persian")
+           "block-quotes", "footnotes", "figure", "wide-picture", "decorative-picture",
+           "pull-quotes", "boxes", "alerts", "tables", "code", "links", "links-inline",
+           "links-hidden", "link-base", "internal-links", "html", "html-removed", "emoji",
+           "french", "persian", "cover")
 
 
 def test_the_writing_page_shows_every_feature() -> None:
@@ -132,10 +133,38 @@ def test_the_writing_page_shows_every_feature() -> None:
     assert not set(WRITING) - shown, sorted(set(WRITING) - shown)
 
 
+def test_the_typography_report_is_explained_note_by_note() -> None:
+    """printing.md's table of the typography report has a row for each kind of note that
+    `check` gives (the rules typeset_report.py names), and no other."""
+    import notespress.typeset_report as report
+
+    source = Path(report.__file__).read_text(encoding="utf-8")
+    rules = set(re.findall(r'note\("([a-z-]+)"', source)) | set(
+        re.findall(r'"note", "([a-z-]+)"', source))
+    assert {"loose-line", "hyphen-ladder", "typography"} <= rules, rules
+    page = (DOCS / "printing.md").read_text(encoding="utf-8")
+    table = page.split("## The typography report", 1)[1]
+    explained = set(re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE))
+    assert explained == rules, (sorted(rules - explained), sorted(explained - rules))
+
+
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> list[Issue]:
     """Every example in fresh publications made by `notespress init`."""
     return publications(EXAMPLES, tmp_path_factory.mktemp("docs"), right=False)
+
+
+def test_right_to_left_examples_are_built_apart(made: list[Issue]) -> None:
+    """A right-to-left article makes its issue one of mixed directions (the rule above the
+    footnotes then runs the whole measure): the Persian example has an issue of its own, so
+    that the other pictures show an ordinary issue's pages."""
+    articles = [issue for issue in made if any(e.is_article for e in issue.examples)]
+    for issue in articles:
+        assert len({e.right_to_left for e in issue.examples}) == 1, issue.name
+    persian = next(i for i in articles if any(e.name == "persian" for e in i.examples))
+    assert all(e.right_to_left for e in persian.examples)
+    footnotes = next(i for i in articles if any(e.name == "footnotes" for e in i.examples))
+    assert not any(e.right_to_left for e in footnotes.examples)
 
 
 def _issue_of(example: Example, issues: list[Issue]) -> Issue:

@@ -152,3 +152,21 @@ def test_check_warns_when_the_platform_is_not_in_the_issue_language(langs) -> No
     assert "no platform in 'fr'" in result.output
     persian = CliRunner().invoke(app, ["check", "issue-2", "--workspace", str(root)])
     assert "no platform in" not in persian.output
+
+
+def test_the_addresses_of_a_persian_article_are_numbered_once(tmp_path: Path) -> None:
+    """The list of a right-to-left article's addresses carries its own numbers ([۱]): no
+    list marker of the article's ordered lists before them (it printed '۱. [۱] https://...',
+    and indented)."""
+    from notespress.api import init
+
+    root = tmp_path / "pub"
+    init(root, name="Red Notes")
+    (root / "issues" / "issue-1" / "03-fa.md").write_text(
+        "---\ntitle: اعتصاب در انبار\nlang: fa\n---\n\nبیانیه را در [سایت اتحادیه]"
+        "(https://example.org/fa) بخوانید.\n\n1. یک\n2. دو\n", encoding="utf-8")
+    result = build(root, "issue-1", editions=("screen",))
+    text = text_of(result)
+    line = next(x for x in text.splitlines() if "example.org/fa" in x)
+    assert line.count("۱") == 1, line
+    assert "۲" in text  # (the article's own numbered list keeps its Persian numbers)

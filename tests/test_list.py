@@ -102,3 +102,20 @@ def test_a_picture_written_in_code_is_no_picture() -> None:
     body = ("![A picture.](a.png)\n\n```markdown\n![An example](b.png)\n```\n\n"
             "Write `![text](file)` for a picture, as here: ![Another.](c.png)\n")
     assert count_pictures(body) == 2
+    # an indented code block (as the starter article of `notespress new` shows the syntax),
+    # an editors' note; and a picture in a footnote and in a list, which are pictures
+    assert count_pictures("Pictures go in images/:\n\n    ![The caption.](images/x.jpg)\n\n"
+                          "<!-- ![Not yet.](y.png) -->\n") == 0
+    assert count_pictures("- an item\n\n    ![In the list.](a.png)\n\nA call.[^1]\n\n"
+                          "[^1]: ![In a note.](b.png)\n") == 2
+
+
+def test_the_total_counts_each_page_once() -> None:
+    """Articles that run on share pages: the total of the table's page count is the pages
+    the articles fill (2 to 5 here: 4), not the sum of their counts (6)."""
+    from notespress.listing import ArticleStats, format_article_table
+
+    rows = [ArticleStats(f"0{i}.md", f"a{i}", f"Article {i}", "", "en", 100, 0, pages)
+            for i, pages in enumerate([(2, 3), (3, 4), (4, 5)], start=1)]
+    total = format_article_table(rows).splitlines()[-1].split()
+    assert total[:3] == ["3", "articles", "4"], total

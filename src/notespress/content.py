@@ -224,7 +224,8 @@ ARTICLE_FIELDS = (
             "Translated by ..."),
     s.Field("lang", s.language(), help="the article's language (default: the issue's)"),
     s.Field("summary", s.text(max_length=2000, one_line=False),
-            help="one or two sentences for the email and the web edition"),
+            help="one or two sentences: a teaser on the cover (for the articles after the "
+                 "first), and the article's description in the email and the web edition"),
 )
 ARTICLE_SCHEMA = s.Schema(ARTICLE_FIELDS, what="front matter key")
 # Keys that Markdown from elsewhere (Hugo, Jekyll, Pelican, documentation sites) carries and

@@ -118,13 +118,15 @@ def count_words(markdown: str) -> int:
     return sum(1 for token in text.split() if any(c.isalnum() for c in token))
 
 
-_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[^\n]*$|`+[^`\n]*`+",
-                   re.MULTILINE | re.DOTALL)
-
-
 def count_pictures(markdown: str) -> int:
-    """Pictures an article shows (not one written inside code, nor in an editors' note)."""
-    return len(_IMAGE.findall(_CODE.sub(" ", _COMMENT.sub(" ", markdown))))
+    """Pictures an article shows (not one written inside code, fenced, indented or inline,
+    nor in an editors' note): the images of the Markdown as CommonMark reads it."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    tokens = MarkdownIt("commonmark").use(footnote_plugin).parse(_COMMENT.sub(" ", markdown))
+    return sum(1 for token in tokens if token.type == "inline"
+               for child in token.children or () if child.type == "image")
 
 
 def reading_minutes(words: int) -> int:
@@ -330,6 +332,11 @@ def format_table(header: list[str], rows: list[list[str]], right: set[int] | Non
     return "\n".join(lines)
 
 
+def pages_filled(rows: list[ArticleStats]) -> int:
+    """The pages the articles fill, each counted once (articles that run on share pages)."""
+    return len({page for r in rows if r.pages for page in range(r.pages[0], r.pages[1] + 1)})
+
+
 def format_article_table(rows: list[ArticleStats]) -> str:
     """The per-article table as `proof`, `list ISSUE` (and `build`) print it."""
     with_pages = any(r.pages for r in rows)
@@ -348,7 +355,7 @@ def format_article_table(rows: list[ArticleStats]) -> str:
     total = ["", f"{len(rows)} article{'s' if len(rows) != 1 else ''}", f"{words:,}",
              str(sum(r.pictures for r in rows)), f"{reading_minutes(words)} min"]
     if with_pages:
-        total[2:2] = ["", str(sum(r.page_count for r in rows))]
+        total[2:2] = ["", str(pages_filled(rows))]
     lines.append(total)
     right = {0, 2, 3, 4, 5, 6} if with_pages else {0, 2, 3, 4}
     return format_table(header, lines, right=right, limits={1: 48})

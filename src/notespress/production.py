@@ -87,7 +87,8 @@ FIELDS = (
     s.Field("grayscale", s.boolean(), help="true adds the grayscale edition, for a "
             "photocopier"),
     s.Field("bleed", s.length("0.5in", "any printer asks for"),
-            help="how far the cover's colour runs past the trim in the print edition "
+            help="how far the cover's band and picture run past the trim in the print "
+                 "edition "
             "(default: 0.125in for letter, half-letter and tabloid, 3mm for a4 and a5)"),
     s.Field("creep", s.length("0.5mm", "the thickest paper is thick"),
             help="the thickness of the paper: a booklet's inner pages move toward the fold "

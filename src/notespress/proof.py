@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotespressError, Problem
-from .listing import ArticleStats, article_table, destination_pages
+from .listing import ArticleStats, article_table, destination_pages, pages_filled
 
 THUMB_HEIGHT = 300  # CSS px, one per pixel of the sheet
 SPREADS_PER_ROW = 4
@@ -146,7 +146,7 @@ def sheet_html(title: list[str], pictures: list[Path], roles: list[PageRole],
     from .listing import reading_minutes
 
     cells.append(f'<tr class="total"><td></td><td>{len(rows)} articles</td><td></td><td></td>'
-                 f'<td class="n">{sum(r.page_count for r in rows)}</td>'
+                 f'<td class="n">{pages_filled(rows)}</td>'
                  f'<td class="n">{words:,}</td><td class="n">{sum(r.pictures for r in rows)}'
                  f'</td><td class="n">{reading_minutes(words)} min</td></tr>')
     head = "".join(f"<th>{e(h)}</th>" for h in table_header)
