@@ -84,8 +84,11 @@ def test_version_and_completion() -> None:
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"notespress {__version__}"
-    completion = runner.invoke(app, ["--show-completion", "bash"])
-    assert completion.exit_code == 0 and "_NOTESPRESS_COMPLETE" in completion.output
+    # the installed command, as a shell would run it (typer reads its name from the process)
+    completion = subprocess.run([sys.executable, "-m", "notespress", "--show-completion", "bash"],
+                                capture_output=True, text=True)
+    assert completion.returncode == 0, completion.stderr
+    assert "_NOTESPRESS_COMPLETE" in completion.stdout, completion.stdout
 
 
 def test_unknown_issue_everywhere(mini: Path) -> None:

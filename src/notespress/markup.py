@@ -172,6 +172,9 @@ def _word(env: dict, key: str, default: str) -> str:
     return str((env.get("words") or {}).get(key) or default)
 
 
+# A picture at least this many times as wide as it is high spans the columns on paper: a
+# panorama or a long chart; anything squarer stays in its column, where it keeps the page full.
+WIDE_RATIO = 2.0
 WIDE_TABLE_WORDS = 45  # characters: the longest word of each column, added up (see below)
 
 
@@ -651,7 +654,7 @@ class _Job:
                                                       "medium": self.medium}).strip()
         title = str(image.attrGet("title") or "")
         description = caption or title
-        wide = " wide" if ref and ref.width and ref.width > 1.6 * max(ref.height, 1) else ""
+        wide = " wide" if ref and ref.width and ref.width >= WIDE_RATIO * max(ref.height, 1) else ""
         html = [f'<figure class="figure{wide}">']
         if ref is None:
             pass
