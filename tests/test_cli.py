@@ -47,8 +47,9 @@ def test_init_then_build_from_inside_the_workspace(tmp_path: Path) -> None:
     assert sorted(p.name for p in (target / "layouts").iterdir()) == ["README.md"]
     assert not (target / "fonts").exists()
     os.chdir(target / "issues")  # the workspace is found by searching upward
-    result = runner.invoke(app, ["build", "1", "--html"])
+    result = runner.invoke(app, ["build", "--html"])  # no issue named: the newest
     assert result.exit_code == 0, result.output
+    assert "building issue-1, the newest issue" in result.output
     assert "red-notes-1-print.pdf  (" in result.output
     pdf = Pdf(target / "build/issue-1/red-notes-1-print.pdf")
     assert pdf.find("Red Notes") and pdf.find("Welcome to the first issue")
@@ -61,6 +62,18 @@ def test_build_accepts_a_folder_name_a_path_and_a_number(mini: Path) -> None:
         result = runner.invoke(app, ["build", ref, "--workspace", str(mini), "--force"])
         assert result.exit_code == 0, result.output
         assert "wrote " in result.output and "pages)" in result.output
+
+
+def test_build_without_an_issue_builds_the_newest(mini: Path) -> None:
+    assert runner.invoke(app, ["new", "--workspace", str(mini)]).exit_code == 0  # issue-4
+    result = runner.invoke(app, ["build", "--workspace", str(mini), "--edition", "print"])
+    assert result.exit_code == 0, result.output
+    assert (mini / "build/issue-4").is_dir() and not (mini / "build/issue-3").exists()
+    empty = mini / "elsewhere"
+    (empty / "issues").mkdir(parents=True)
+    (empty / "notespress.yaml").write_text((mini / "notespress.yaml").read_text())
+    result = runner.invoke(app, ["build", "--workspace", str(empty)])
+    assert result.exit_code == 1 and "notespress new" in result.output
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:

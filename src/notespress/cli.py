@@ -131,7 +131,8 @@ def _options(
 @app.command()
 def build(
     issue: Annotated[str | None, typer.Argument(help="The issue: a folder name under "
-                                                "issues/ (issue-12), a path, or a number (12).",
+                                                "issues/ (issue-12), a path, or a number (12); "
+                                                "the newest when none is named.",
                                                 autocompletion=_complete_issue)] = None,
     workspace: Workspace = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the assembled HTML.")] = False,
@@ -181,8 +182,12 @@ def _build(issue: str | None, workspace: Path | None, html: bool, strict: bool,
 
     if all_issues and issue is not None:
         _fail(f"--all builds every issue: name no issue with it ('{issue}')", 2)
-    if not all_issues and issue is None:
-        _fail("name an issue (e.g. issue-12), or use --all", 2)
+    if not all_issues and issue is None:  # the newest issue, as `import` and `new article`
+        from .listing import newest_issue
+
+        issue = _run(lambda: newest_issue(_workspace(workspace)).name, debug)
+        typer.echo(f"building {issue}, the newest issue (name another, or --all for every "
+                   "issue)", err=True)
     options = _run(lambda: api.BuildOptions(editions=parse_editions(edition), html=html,
                                             strict=strict, force=force), debug)
     if all_issues:
