@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from notespress.importer.clean import clean, web_footnotes
+from notespress.importer.clean import clean, settle_internal_links, web_footnotes
 from notespress.importer.front import Front, front_from_document, normal_lang, settle_front
 from notespress.importer.pandoc import Block, Inline, plain
 from notespress.importer.pictures import PictureResolver
@@ -131,6 +131,25 @@ def test_cleaning_keeps_what_prints_and_reports_what_does_not() -> None:
     lost = [str(x) for x in cleaned.lost]
     assert any(x.startswith("editor's note") and "check the figures" in x for x in lost)
     assert any(x.startswith("link: to '../other.html'") for x in lost)
+
+
+def test_links_to_headings_follow_them_other_places_in_the_document_become_text() -> None:
+    def titled(level: int, ident: str, text: str) -> Block:
+        return {"t": "Header", "c": [level, [ident, [], []], words(text)]}
+
+    blocks = [titled(1, "top", "The strike"),
+              para(link("#the-calendar", "see the calendar"), {"t": "Space"},
+                   link("#_Toc123", "the vote"), {"t": "Space"}, link("#top", "top")),
+              titled(2, "the-calendar", "Le calendrier d'été"),
+              titled(2, "_Toc123", "Vote"), para(*words("Passed."))]
+    cleaned = clean(blocks, "docx", Scan(), no_pictures)
+    body, front = settle_front(cleaned.blocks, Front(), "docx", "strike", set())
+    assert front.title == "The strike"
+    body, unlinked = settle_internal_links(body)
+    targets = [i["c"][2][0] for i in body[0]["c"] if i["t"] == "Link"]
+    assert targets == ["#le-calendrier-dété", "#vote"]  # notespress's ids for the headings
+    assert plain([body[0]]) == "see the calendar the vote top"  # the title's link: its text
+    assert [str(x).split(" (")[0] for x in unlinked] == ["link: to '#the-strike'"]
 
 
 def test_a_caption_paragraph_becomes_its_pictures_caption() -> None:

@@ -3,8 +3,9 @@
 Divs and spans are unwrapped, attributes dropped, raw HTML turned into what it means (<br>)
 or dropped and reported, underlining made emphasis, superscript and subscript digits made
 Unicode characters, figures made pictures whose alt text is their caption, table cells
-flattened to one line each, relative and internal links made plain text, and a web page's
-footnotes (links to a numbered list at its end) made real ones.
+flattened to one line each, relative links made plain text, a link to a heading of the
+document made a link to that heading's id in notespress (other internal links plain text),
+and a web page's footnotes (links to a numbered list at its end) made real ones.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import NotespressError
+from ..markup_links import heading_slug
 from .lost import Lost, Places, snippet
 from .pandoc import EMPTY_ATTR, Block, Inline, child_blocks, plain, read_html_blocks
 from .scan import Scan, key
@@ -49,6 +51,7 @@ def clean(blocks: list[Block], kind: str, scan: Scan, resolve_picture: PictureRe
     """Clean a document's blocks (`kind` is its format, `scan` what its own XML said:
     captions, quotations); pictures are given their names by `resolve_picture`."""
     cleaner = Cleaner(kind, scan, resolve_picture)
+    cleaner.headings = _heading_texts(blocks, {})
     out = cleaner.blocks(blocks, top=True)
     return Cleaned(out, cleaner.footnotes, cleaner.tables, cleaner.lost)
 
@@ -67,6 +70,7 @@ class Cleaner:
         self.tables = 0
         self.in_quote = 0
         self.depth = 0  # HTML read inside Markdown, inside HTML...
+        self.headings: dict[str, str] = {}  # pandoc's id of each heading -> its text
 
     def lose(self, what: str, detail: str) -> None:
         self.lost.append(Lost(what, detail, self.places.describe(self.current)))
@@ -346,8 +350,16 @@ class Cleaner:
         inner = self.inlines(c[1])
         url, title = c[2]
         parts = urlsplit(url)
+        if url.startswith("#") and len(url) > 1:  # to a place in the document
+            heading = self.headings.get(unquote(url[1:]))
+            if heading is not None and heading_slug(heading) and inner:
+                return [{"t": "Link", "c": [EMPTY_ATTR, inner,
+                                            ["#" + heading_slug(heading), title]]}]
+            self.lose("link", f"to '{snippet(url, 1)[:80]}' (a place in the document that is "
+                              "not a heading) kept as plain text")
+            return inner
         if not url or url.startswith("#"):
-            return inner  # a link inside the document: its text
+            return inner
         if parts.scheme in ("http", "https", "mailto", "ftp", "tel") or (
                 not parts.scheme and parts.netloc):
             if not parts.scheme:
@@ -369,6 +381,62 @@ class Cleaner:
         if self.kind in ("docx", "odt", "rtf"):
             alt = []  # Word's "alt text" is a description, often made up by Word: no caption
         return [{"t": "Image", "c": [EMPTY_ATTR, alt, [picture, ""]]}]
+
+
+def _heading_texts(value: Any, found: dict[str, str]) -> dict[str, str]:
+    """pandoc's id of every heading (in quotes, lists, divs...) -> the heading's text."""
+    if isinstance(value, dict):
+        if value.get("t") == "Header" and value["c"][1][0]:
+            found.setdefault(value["c"][1][0], plain(value["c"][2]))
+        for child in value.values():
+            _heading_texts(child, found)
+    elif isinstance(value, list):
+        for child in value:
+            _heading_texts(child, found)
+    return found
+
+
+def settle_internal_links(blocks: list[Block]) -> tuple[list[Block], list[Lost]]:
+    """Links to headings that are no longer in the body (the first heading became the
+    title) made plain text, as notespress would refuse them; ids as notespress gives them
+    (a repeated heading's second id ends in -2)."""
+    ids: set[str] = set()
+    for block in _all_headers(blocks):
+        base = heading_slug(plain(block["c"][2])) or "section"
+        slug, number = base, 1
+        while slug in ids:
+            number += 1
+            slug = f"{base}-{number}"
+        ids.add(slug)
+    lost: list[Lost] = []
+
+    def settle(value: Any) -> Any:
+        if isinstance(value, list):
+            out: list[Any] = []
+            for item in value:
+                if (isinstance(item, dict) and item.get("t") == "Link"
+                        and item["c"][2][0].startswith("#")
+                        and item["c"][2][0][1:] not in ids):
+                    lost.append(Lost("link", f"to '{item['c'][2][0][:80]}' (the title, not a "
+                                             "heading of the article) kept as plain text"))
+                    out.extend(settle(item["c"][1]))
+                else:
+                    out.append(settle(item))
+            return out
+        if isinstance(value, dict):
+            return {k: settle(v) for k, v in value.items()}
+        return value
+
+    return settle(blocks), lost
+
+
+def _all_headers(value: Any) -> list[Block]:
+    if isinstance(value, dict):
+        own = [value] if value.get("t") == "Header" else []
+        return own + [h for child in value.values() for h in _all_headers(child)]
+    if isinstance(value, list):
+        return [h for child in value for h in _all_headers(child)]
+    return []
 
 
 def _str_inlines(text: str) -> list[Inline]:

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .clean import clean, web_footnotes
+from .clean import clean, settle_internal_links, web_footnotes
 from .front import Front, front_from_document, front_from_markdown, normal_lang, settle_front
 from .lost import Lost
 from .pandoc import plain, read_document, write_markdown
@@ -52,8 +52,9 @@ def convert(path: Path, issue_lang: str = "en") -> Converted:
             blocks = web_footnotes(blocks)
         cleaned = clean(blocks, source.kind, source.scan, resolver)
         blocks, front = settle_front(cleaned.blocks, front, source.kind, path.stem, title_page)
+        blocks, unlinked = settle_internal_links(blocks)
         front = replace(front, lang=normal_lang(front.lang or issue_lang, plain(blocks)))
         markdown = write_markdown(blocks, tree["pandoc-api-version"])
     return Converted(markdown=markdown, front=front, pictures=resolver.pictures,
                      footnotes=cleaned.footnotes, tables=cleaned.tables,
-                     lost=[*source.lost, *cleaned.lost])
+                     lost=[*source.lost, *cleaned.lost, *unlinked])
