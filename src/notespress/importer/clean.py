@@ -432,7 +432,7 @@ def settle_internal_links(blocks: list[Block]) -> tuple[list[Block], list[Lost]]
 
 def _all_headers(value: Any) -> list[Block]:
     if isinstance(value, dict):
-        own: list[Block] = [value] if value.get("t") == "Header" else []
+        own = [Block(t="Header", c=value["c"])] if value.get("t") == "Header" else []
         return own + [h for child in value.values() for h in _all_headers(child)]
     if isinstance(value, list):
         return [h for child in value for h in _all_headers(child)]
