@@ -78,6 +78,8 @@ def test_what_a_word_processor_makes_up_is_no_title_and_no_author() -> None:
             "author": {"t": "MetaInlines", "c": words("Microsoft Office User")}}
     front = front_from_document(meta, Scan(lang="fr-FR"), "docx", "strike")
     assert (front.title, front.author, front.lang) == ("", "", "fr-FR")
+    signed_out = {"author": {"t": "MetaInlines", "c": words("Учетная запись Майкрософт")}}
+    assert front_from_document(signed_out, Scan(), "docx", "strike").author == ""
     page = front_from_document({"title": {"t": "MetaString", "c": "La grève | Le site"}},
                                Scan(), "html", "page")
     assert (page.title, page.title_from) == ("La grève", "metadata")
@@ -87,6 +89,10 @@ def test_persian_text_is_persian_whatever_the_word_processor_says() -> None:
     assert normal_lang("en-US", "کارگران انبار در همیلتون کار را متوقف کردند") == "fa"
     assert normal_lang("fr_CA", "Les chauffeurs") == "fr"
     assert normal_lang("not a language") == ""
+    # a Word set up in Russian, a text in English: not Russian (the language then)
+    assert normal_lang("ru-RU", "This is Heading 1") == ""
+    assert normal_lang("ru-RU", "Забастовка на складе") == "ru"
+    assert normal_lang("el", "Η απεργία") == "el"
 
 
 def test_a_web_pages_notes_become_footnotes_without_their_backlinks() -> None:

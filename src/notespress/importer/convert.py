@@ -53,7 +53,9 @@ def convert(path: Path, issue_lang: str = "en") -> Converted:
         cleaned = clean(blocks, source.kind, source.scan, resolver)
         blocks, front = settle_front(cleaned.blocks, front, source.kind, path.stem, title_page)
         blocks, unlinked = settle_internal_links(blocks)
-        front = replace(front, lang=normal_lang(front.lang or issue_lang, plain(blocks)))
+        text = plain(blocks)
+        front = replace(front, lang=normal_lang(front.lang or issue_lang, text)
+                        or normal_lang(issue_lang, text))
         markdown = write_markdown(blocks, tree["pandoc-api-version"])
     return Converted(markdown=markdown, front=front, pictures=resolver.pictures,
                      footnotes=cleaned.footnotes, tables=cleaned.tables,

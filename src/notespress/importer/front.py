@@ -14,7 +14,13 @@ from .scan import Scan, key
 # names a word processor writes for whoever set it up, not the author of the text
 NOT_AUTHORS = {"", "user", "admin", "administrator", "owner", "author", "unknown",
                "microsoft office user", "windows user", "python-docx", "pandoc", "utilisateur",
-               "utente", "usuario", "benutzer", "home", "pc", "default"}
+               "utente", "usuario", "benutzer", "home", "pc", "default",
+               # the account name Word writes when it is signed in to no account, localized
+               "microsoft account", "compte microsoft", "microsoft-konto", "cuenta microsoft",
+               "account microsoft", "conta da microsoft", "учетная запись майкрософт",
+               "utilisateur de microsoft office", "utente di microsoft office",
+               "usuario de microsoft office", "microsoft office-benutzer", "windows-benutzer",
+               "utilisateur windows", "utente windows", "usuario de windows"}
 NOT_TITLES = {"", "untitled", "document", "document1", "doc1", "sans titre", "senza titolo",
               "sin título", "title", "titre"}
 BYLINE = re.compile(r"^(?:by|par|di|por|von|door|av|از)\s+(.{2,80})$", re.I)
@@ -167,4 +173,14 @@ def normal_lang(code: str, text: str = "") -> str:
     arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff")
     if letters and arabic > len(letters) / 2 and base not in ("fa", "ar", "ur", "ps", "ckb"):
         base = "fa" if any(c in text for c in "پچژگ") else "ar"
+    script = SCRIPTS.get(base)
+    if script and letters and not any(script[0] <= c <= script[1] for c in letters):
+        return ""  # a Russian Word's setting on an English text: the language
     return base if LANG_RE.match(base) else ""
+
+
+# languages written in one script of their own: a text without a letter of it is not in them
+SCRIPTS = {**dict.fromkeys(("ru", "uk", "bg", "sr", "mk", "be"), ("\u0400", "\u04ff")),
+           "el": ("\u0370", "\u03ff"), "he": ("\u0590", "\u05ff"),
+           **dict.fromkeys(("fa", "ar", "ur", "ps", "ckb"), ("\u0600", "\u06ff")),
+           **dict.fromkeys(("zh", "ja"), ("\u3040", "\u9fff")), "ko": ("\uac00", "\ud7af")}
