@@ -190,6 +190,47 @@ def test_article_start_page_opens_each_article_on_a_page(mini: Path) -> None:
         "right" in wrong.output
 
 
+def _picture_articles(mini: Path) -> Path:
+    """Six articles that are each a head and a picture a column wide: the third head of a
+    page has room below it for some lines, not for its picture."""
+    from PIL import Image
+
+    folder = mini / "issues" / "issue-3"
+    for old in folder.glob("*.md"):
+        old.unlink()
+    Image.new("L", (600, 600), 90).save(folder / "images" / "tall.png")
+    names = []
+    for n in range(1, 7):
+        names.append(f"{n:02d}-picture.md")
+        (folder / names[-1]).write_text(f"---\ntitle: Picture {n}\n---\n\n"
+                                        f"![Picture number {n}](images/tall.png)\n")
+    (folder / "issue.yaml").write_text("number: 3\ndate: 2026-05-01\narticles:\n"
+                                       + "".join(f"  - {n}\n" for n in names))
+    return folder
+
+
+def test_an_article_head_goes_with_the_picture_that_opens_it(mini: Path) -> None:
+    """From the PDF: each article's title is on the page of its picture."""
+    from notespress.api import check
+
+    _picture_articles(mini)
+    result = build(mini, "3", editions=["print"])
+    path = result.output("print").path
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    pictures = [int(line.split()[0]) for line in listing]
+    heads = {title: page for title, page in Pdf(path).outline() if title.startswith("Picture")}
+    assert len(heads) == 6 and len(pictures) == 6, (heads, pictures)
+    for title, page in heads.items():  # as many pictures on a page as heads
+        assert pictures.count(page) == list(heads.values()).count(page), (title, heads, pictures)
+    # and the report finds a head left alone when a publication's own style allows it
+    (mini / "layouts").mkdir(exist_ok=True)
+    (mini / "layouts" / "custom.css").write_text(
+        ".article-head { break-after: auto }")  # (the default before the fix)
+    stranded = [f for f in check(mini, "3").notes if f.rule == "stranded-head"]
+    assert stranded and all("the head of 'Picture " in f.message for f in stranded), stranded
+
+
 def test_the_coupon_never_backs_onto_the_cover(langs) -> None:
     """The French issue's article ends on page 1: the house pages start on page 2, the back
     of the cover and its contents, which gets a call for contributions; the coupon is on

@@ -148,11 +148,13 @@ def ladders(block: list[list[Word]]) -> list[list[list[Word]]]:
     return runs
 
 
-def page_fill(page: PageWords) -> float:
+def page_fill(page: PageWords, pictures: tuple[Word, ...] = ()) -> float:
     """How far down the page its two halves are filled (1.0: to the foot), from the top of
-    its highest word to the foot above the folio."""
+    its highest word (or picture) to the foot above the folio."""
     body = [w for block in page.blocks for line in block for w in line
             if page.height * HEAD_ZONE < w.y0 and w.y1 < page.height * FOLIO_ZONE]
+    body += [p for p in pictures
+             if page.height * HEAD_ZONE < p.y1 and p.y0 < page.height * FOLIO_ZONE]
     if not body:
         return 0.0
     top = min(w.y0 for w in body)
@@ -176,6 +178,7 @@ class LaidPage:
     short_last: list[tuple[str | None, str]]
     top_space: list[tuple[str | None, str]]
     stranded: list[tuple[str | None, str]] = field(default_factory=list)  # heads, no text
+    pictures: tuple[Word, ...] = ()  # where the pictures are (as words without text)
 
 
 def _line_text(line: Any) -> str:
@@ -199,20 +202,27 @@ def laid_pages(document: Any) -> list[LaidPage]:
         space: list[tuple[str | None, str]] = []
         heads: dict[str | None, str] = {}
         texts: set[str | None] = set()
+        pictures: list[Word] = []
         for box, ancestors in walk_boxes(root):
             kind = type(box).__name__
             if any(type(a).__name__ in ("MarginBox", "FootnoteAreaBox") for a in ancestors):
                 continue
             classes = ((getattr(box, "element", None) is not None
                        and box.element.get("class")) or "").split()
-            if "article-head" in classes and kind == "BlockBox":
+            if "article-head" in classes and kind == "BlockBox" and _line_text(box):
                 heads[section_of(ancestors, box)] = _line_text(box)[:40]
+            if (kind in ("LineBox", "InlineReplacedBox", "BlockReplacedBox")
+                    or "picture-box" in classes) and any(
+                    "article-body" in ((getattr(a, "element", None) is not None
+                                        and a.element.get("class")) or "").split()
+                    for a in ancestors):
+                texts.add(section_of(ancestors, box))  # (a picture is the text that follows)
+            if kind in ("InlineReplacedBox", "BlockReplacedBox") or "picture-box" in classes:
+                pictures.append(Word(box.position_x * PT_PER_PX, box.position_y * PT_PER_PX,
+                                     (box.position_x + box.width) * PT_PER_PX,
+                                     (box.position_y + box.height) * PT_PER_PX, ""))
             if kind == "LineBox":
                 section = section_of(ancestors, box)
-                if any("article-body" in ((getattr(a, "element", None) is not None
-                                           and a.element.get("class")) or "").split()
-                       for a in ancestors):
-                    texts.add(section)
                 rect = (box.position_x * PT_PER_PX, box.position_y * PT_PER_PX,
                         (box.position_x + box.width) * PT_PER_PX,
                         (box.position_y + box.height) * PT_PER_PX)
@@ -228,7 +238,7 @@ def laid_pages(document: Any) -> list[LaidPage]:
                 short += _short_last(box, ancestors)
         stranded = [(section, title) for section, title in heads.items()
                     if section not in texts]
-        pages.append(LaidPage(lines, short, space, stranded))
+        pages.append(LaidPage(lines, short, space, stranded, tuple(pictures)))
     return pages
 
 
@@ -315,7 +325,7 @@ def measure(document: Any, pdf: Path, offset: float = 0.0) -> Report:
         report.stranded = page_laid.stranded
         if 1 < number < end:
             report.checked_fill = True
-            report.fill = page_fill(page_words)
+            report.fill = page_fill(page_words, page_laid.pictures)
         pages.append(report)
     return Report(pages, sum(1 for p in pages if p.checked_fill))
 
