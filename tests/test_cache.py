@@ -255,6 +255,7 @@ def test_a_damaged_output_is_rebuilt(mini: Path) -> None:
     assert printed.stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_same_inputs_same_bytes(mini: Path, tmp_path: Path) -> None:
     editions = ["print", "screen", "booklet", "grayscale"]
     build(mini, "3", editions=editions)

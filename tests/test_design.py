@@ -326,6 +326,7 @@ def demo_check(demo) -> dict:
     return json.loads(result.output)
 
 
+@pytest.mark.slow
 def test_the_typography_report_meets_its_targets_on_the_demo(demo_check) -> None:
     notes = [f for f in demo_check["findings"] if f["severity"] == "note"]
     summary = notes[-1]
@@ -340,6 +341,7 @@ def test_the_typography_report_meets_its_targets_on_the_demo(demo_check) -> None
 
 
 @pytest.mark.skipif(not PAGECHECK.is_file(), reason="../shared is not beside the checkout")
+@pytest.mark.slow
 def test_the_report_agrees_with_the_outside_check(demo, demo_check) -> None:
     _, result = demo
     outside = json.loads(subprocess.run(

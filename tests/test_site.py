@@ -333,6 +333,7 @@ def test_a_page_nobody_makes_any_more_is_removed(langs: Path) -> None:
     assert "05-yaddasht" not in (site / "issues" / "issue-2" / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_the_caches_give_the_same_bytes(langs: Path) -> None:
     build_site(langs, pdfs=False)
     site = langs / "build" / "site"
