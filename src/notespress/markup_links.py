@@ -78,16 +78,21 @@ def assign_heading_ids(tokens: list[Token], prefix: str,
         custom = (token.meta or {}).get("id")
         text = "".join(c.content for c in children
                        if c.type in ("text", "code_inline", "url_text"))
-        base = anchor_key(custom) if custom else heading_slug(text)
-        base = base or "section"
-        slug, number = base, 1
-        while slug in used:
-            number += 1
-            slug = f"{base}-{number}"
-        used.add(slug)
+        slug = unique_slug(anchor_key(custom) if custom else heading_slug(text), used)
         token.attrSet("id", prefix + slug)
         ids.setdefault(slug, prefix + slug)
     return ids
+
+
+def unique_slug(base: str, used: set[str]) -> str:
+    """`base` (or "section"), numbered -2, -3... when taken; added to `used`."""
+    base = base or "section"
+    slug, number = base, 1
+    while slug in used:
+        number += 1
+        slug = f"{base}-{number}"
+    used.add(slug)
+    return slug
 
 
 def _loose(key: str) -> str:

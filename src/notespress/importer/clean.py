@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import NotespressError
-from ..markup_links import heading_slug
+from ..markup_links import heading_slug, unique_slug
 from .lost import Lost, Places, snippet
 from .pandoc import EMPTY_ATTR, Block, Inline, child_blocks, plain, read_html_blocks
 from .scan import Scan, key
@@ -402,12 +402,7 @@ def settle_internal_links(blocks: list[Block]) -> tuple[list[Block], list[Lost]]
     (a repeated heading's second id ends in -2)."""
     ids: set[str] = set()
     for block in _all_headers(blocks):
-        base = heading_slug(plain(block["c"][2])) or "section"
-        slug, number = base, 1
-        while slug in ids:
-            number += 1
-            slug = f"{base}-{number}"
-        ids.add(slug)
+        unique_slug(heading_slug(plain(block["c"][2])), ids)
     lost: list[Lost] = []
 
     def settle(value: Any) -> Any:
