@@ -79,6 +79,24 @@ def test_persian_paragraphs_are_indented_at_the_right(langs) -> None:
     assert body_right(page) - second[-1].x1 > 5  # its indent, at the start of the line
 
 
+def test_note_numbers_are_in_the_digits_of_their_article(langs) -> None:
+    """In the mixed issue (English, French, Persian): the Persian article's note is ۱, the
+    others' 1; in the all-Persian issue, ۱ too."""
+    def text(issue: str) -> str:  # (poppler reads the Persian digits' glyphs back right)
+        path = results[issue].output("print").path
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+
+    _, results = langs
+    mixed = text("issue-3")
+    notes = [line for line in mixed.splitlines() if "گزارش یکی از کارگران" in line]
+    assert notes and "۱" in notes[0] and "1" not in notes[0], notes
+    assert "1. From a report sent to the editors." in mixed
+    persian = [line for line in text("issue-2").splitlines() if ".۱" in line
+               or "۱." in line]
+    assert persian and not any("1." in line or ".1" in line for line in persian), persian
+
+
 def test_labels_are_in_the_article_language(langs) -> None:
     import re
 
