@@ -261,6 +261,11 @@ def test_latin_runs_with_links_are_isolated_in_persian(tmp_path: Path) -> None:
     assert text_of(run).startswith("June 8, 2021 by Andrew Clark")
     assert "Brian Vaughn" in text_of(run)
     assert '<span dir="ltr">15 kg</span>' in html
+    # a bracket pair opened inside a run is closed inside it too, whichever side opens
+    brackets = render("تماس با Ali Karimi (ali@example.org). و (Ali) Karimi آمد.\n", tmp_path,
+                      lang="fa").html
+    assert re.search(r'<span dir="ltr">Ali Karimi \((?:(?!</span>).)*\)</span>\.', brackets)
+    assert '<span dir="ltr">(Ali) Karimi</span> آمد' in brackets
     latin = render("English with a Persian phrase: نشست عمومی in it.\n", tmp_path)
     assert '<span dir="rtl">نشست عمومی</span>' in latin.html
 

@@ -140,7 +140,7 @@ def _level(nodes: list[_Node], other: str, direction: str, out: list[Token]) -> 
             if units[cursor][0] in (other, "EN"):
                 last = cursor
             cursor += 1
-        runs.append((index, last))
+        runs.append(_with_brackets(units, index, last, runs[-1][1] + 1 if runs else 0))
         index = cursor
     starts = {first: last for first, last in runs}
     ends = {last for _, last in runs}
@@ -170,6 +170,45 @@ def _level(nodes: list[_Node], other: str, direction: str, out: list[Token]) -> 
             flush()
             out.append(Token("html_inline", "", 0, content="</span>"))
     flush()
+
+
+OPENERS, CLOSERS = "([{", ")]}"
+
+
+def _bracket(unit: tuple[str, _Node, int]) -> str:
+    _, node, char = unit
+    return node.token.content[char] if char >= 0 else ""
+
+
+def _with_brackets(units: list[tuple[str, _Node, int]], first: int, last: int,
+                   floor: int) -> tuple[int, int]:
+    """A run widened to the brackets that pair with brackets inside it ("Ali (ali@x.org)":
+    the closing one too), through neutral characters only: a pair split by the run's edge
+    would be turned the wrong way (WeasyPrint orders each piece of text on its own)."""
+    opened = closed = 0  # brackets in the run still without their pair
+    for unit in units[first:last + 1]:
+        char = _bracket(unit)
+        if char and char in OPENERS:
+            opened += 1
+        elif char and char in CLOSERS:
+            opened, closed = (opened - 1, closed) if opened else (opened, closed + 1)
+    cursor = last + 1
+    while opened and cursor < len(units) and units[cursor][0] == "N":
+        char = _bracket(units[cursor])
+        if char and char in OPENERS:
+            break
+        if char and char in CLOSERS:
+            opened, last = opened - 1, cursor
+        cursor += 1
+    cursor = first - 1
+    while closed and cursor >= floor and units[cursor][0] == "N":
+        char = _bracket(units[cursor])
+        if char and char in CLOSERS:
+            break
+        if char and char in OPENERS:
+            closed, first = closed - 1, cursor
+        cursor -= 1
+    return first, last
 
 
 def _inside_run(position: int, runs: list[tuple[int, int]]) -> bool:
