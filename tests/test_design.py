@@ -97,6 +97,26 @@ def test_note_numbers_are_in_the_digits_of_their_article(langs) -> None:
     assert persian and not any("1." in line or ".1" in line for line in persian), persian
 
 
+def test_titles_and_names_keep_their_order_in_the_other_direction(tmp_path: Path) -> None:
+    """A Persian title ending in a Latin name in an English contents list; English names and
+    an English summary on a Persian cover: each in its own direction, from word boxes."""
+    from notespress.markup_bidi import bidi_html, text_direction
+
+    assert text_direction("Northgate گزارش") == "ltr" and text_direction("گزارش Northgate") == "rtl"
+    assert text_direction("2026", "fa") == "rtl"
+    assert bidi_html("گزارش Northgate (UK)", "en") == (
+        '<span dir="rtl">گزارش <span dir="ltr">Northgate (UK)</span></span>')
+    root = copy_workspace(FIXTURES / "langs", tmp_path / "langs")
+    farsi = root / "issues" / "issue-3" / "03-farsi.md"
+    farsi.write_text(farsi.read_text().replace("title: اعتصاب در انبار",
+                                               "title: گزارش جلسهٔ کارگران Northgate"))
+    pages = read_words(build(root, "3", editions=["print"]).output("print").path)
+    line = line_with(pages[0], "Northgate")
+    northgate = next(w for w in line if w.text == "Northgate")
+    persian = [w for w in line if any("\u0600" <= c <= "\u06ff" for c in w.text)]
+    assert persian and all(northgate.x1 < w.x0 for w in persian), line  # read right to left
+
+
 def test_labels_are_in_the_article_language(langs) -> None:
     import re
 

@@ -27,6 +27,7 @@ from .errors import NotespressError, Problem
 from .files import refusal
 from .limits import MAX_SOURCE_BYTES
 from .markup import Source, render_markdown
+from .markup_bidi import bidi_html, text_direction
 from .production import TRIMS
 from .resources import default_layouts
 from .sources import parse_yaml, read_text
@@ -109,6 +110,8 @@ def _environment(root: Path) -> jinja2.Environment:
     )
     env.filters["longdate"] = long_date
     env.filters["digits"] = local_digits
+    env.filters["bidi"] = lambda text, lang="": Markup(bidi_html(str(text), lang))
+    env.filters["direction"] = lambda text, lang="": text_direction(str(text), lang)
     return env
 
 

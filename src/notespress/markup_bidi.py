@@ -234,3 +234,27 @@ def _next_strong(units: list[tuple[str, _Node, int]], start: int) -> str:
         if kind in ("L", "R", "X"):
             return kind
     return ""
+
+
+def text_direction(text: str, lang: str = "") -> str:
+    """"rtl" or "ltr": the direction of a line of plain text (a title, a name, a summary),
+    from its first letter of either direction (as `dir="auto"` does), else from `lang`."""
+    from .typography import is_rtl
+
+    kind = next((k for k in map(_char_class, text) if k in ("L", "R")), "")
+    if kind:
+        return "rtl" if kind == "R" else "ltr"
+    return "rtl" if is_rtl(lang) else "ltr"
+
+
+def bidi_html(text: str, lang: str = "") -> str:
+    """A line of plain text as HTML, in its own direction (`text_direction`), with the runs
+    of the other direction inside it isolated as in an article's text: a Persian title in an
+    English contents list, English names in a Persian one."""
+    from html import escape
+
+    direction = text_direction(text, lang)
+    tokens = isolate([Token("text", "", 0, content=text)], direction == "rtl")
+    inner = "".join(t.content if t.type == "html_inline" else escape(t.content, quote=False)
+                    for t in tokens)
+    return f'<span dir="{direction}">{inner}</span>'
