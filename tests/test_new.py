@@ -72,3 +72,24 @@ def test_names(tmp_path: Path) -> None:
     for name in ("01-a.md", "009-b.md", "notes.md"):
         (tmp_path / name).write_text("")
     assert next_article_name(tmp_path, "c") == "010-c.md"
+
+
+def test_new_texts_are_in_the_publications_language(tmp_path: Path) -> None:
+    """`new` and `new article` in a Persian publication write Persian starter texts (an
+    English one in a Persian issue printed its notes under a rule at the other side)."""
+    root = tmp_path / "persian"
+    assert runner.invoke(app, ["init", str(root), "--name", "یادداشت‌ها", "--lang", "fa"]
+                         ).exit_code == 0
+    assert runner.invoke(app, ["new", "-w", str(root)]).exit_code == 0
+    editorial = (root / "issues" / "issue-2" / "01-editorial.md").read_text()
+    assert "title: سرمقاله" in editorial and "پانوشت" in editorial
+    assert "Write the article" not in editorial
+    made = runner.invoke(app, ["new", "article", "گزارش", "-w", str(root)])
+    assert made.exit_code == 0, made.output
+    (article,) = (root / "issues" / "issue-2").glob("02-*.md")
+    assert "پانوشت" in article.read_text()
+    english = runner.invoke(app, ["new", "article", "A letter", "--lang", "en", "-w",
+                                  str(root)])
+    assert english.exit_code == 0
+    (letter,) = (root / "issues" / "issue-2").glob("03-*.md")
+    assert "Write the article here" in letter.read_text()

@@ -110,16 +110,26 @@ def yaml_front_matter(fields: dict[str, str]) -> str:
     return f"---\n{dumped}---\n"
 
 
-STARTER = """Write the article here, in paragraphs separated by an empty line.
+def starter(root: Path, lang: str = "") -> tuple[str, str]:
+    """The title and the text of a new article, in `lang` or else the publication's
+    language (English when notespress has no starter text in it)."""
+    import yaml
 
-## A heading inside the article
+    from .resources import starter_dir
+    from .typography import base_lang
 
-A footnote is called like this.[^1] Pictures go in the issue's images/ folder:
-
-    ![The caption.](images/picture.jpg)
-
-[^1]: The note, printed at the foot of the page.
-"""
+    if not lang:
+        try:
+            config = yaml.safe_load((root / "notespress.yaml").read_text(encoding="utf-8"))
+            lang = str((config or {}).get("lang") or "")
+        except (OSError, yaml.YAMLError, AttributeError):
+            lang = ""  # (the build says what is wrong with the file)
+    texts = starter_dir() / "texts"
+    path = texts / base_lang(lang or "en") / "new-article.md"
+    if not path.is_file():
+        path = texts / "en" / "new-article.md"
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return str(yaml.safe_load(front)["title"]), body.lstrip("\n")
 
 
 def create_issue(root: Path, *, date: dt.date | None = None, title: str = "") -> NewIssue:
@@ -144,7 +154,8 @@ def create_issue(root: Path, *, date: dt.date | None = None, title: str = "") ->
     text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     _write_whole(folder / "issue.yaml", text.replace(f"'{date.isoformat()}'", date.isoformat()))
     article = folder / "01-editorial.md"
-    _write_whole(article, yaml_front_matter({"title": "Editorial"}) + "\n" + STARTER)
+    heading, text = starter(root, str(meta.get("lang") or ""))
+    _write_whole(article, yaml_front_matter({"title": heading}) + "\n" + text)
     return NewIssue(folder=folder, number=number, date=date, article=article)
 
 
@@ -180,7 +191,7 @@ def create_article(root: Path, title: str, issue_ref: str | None = None, *,
     name = next_article_name(folder, ascii_slug(title))
     path = folder / name
     fields = {"title": title, "author": author.strip(), "lang": lang}
-    _write_whole(path, yaml_front_matter(fields) + "\n" + STARTER)
+    _write_whole(path, yaml_front_matter(fields) + "\n" + starter(root, lang or info.lang)[1])
     try:
         listed = add_to_articles(folder, name)
     except NotespressError:
