@@ -132,6 +132,18 @@ def test_links_are_pointed_at_the_site_or_made_plain_text(tmp_path: Path) -> Non
     assert "'missing.pdf' points to no file" in said[1]
 
 
+def test_root_relative_links_follow_the_issues_link_base_as_on_paper(mini: Path) -> None:
+    folder = mini / "issues" / "issue-3"
+    (folder / "issue.yaml").write_text((folder / "issue.yaml").read_text()
+                                       + "link_base: https://fr.vuejs.org/\n")
+    first = folder / "01-first.md"
+    first.write_text(first.read_text() + "\nVoir [ce guide](/guide/extras/web-components).\n")
+    result = build_site(mini, pdfs=False)
+    page = next((mini / "build" / "site").rglob("01-first.html")).read_text()
+    assert '<a href="https://fr.vuejs.org/guide/extras/web-components">ce guide</a>' in page
+    assert not [w for w in result.warnings if "guide" in str(w)]
+
+
 def test_pictures_for_screens_are_turned_and_never_enlarged(tmp_path: Path) -> None:
     from notespress.site.assets import Hashes, picture
 

@@ -228,14 +228,17 @@ def strip_front_matter(path: Path) -> tuple[str, int]:
 # ------------------------------------------------------------------ Markdown for the web
 
 
-def web_article_html(article: Article, folder: Path, labels: dict[str, str]) -> str:
-    """The article's body as HTML for a web page: markup's own web rendering."""
+def web_article_html(article: Article, folder: Path, labels: dict[str, str],
+                     link_base: str = "") -> str:
+    """The article's body as HTML for a web page: markup's own web rendering (root-relative
+    links made absolute against the issue's `link_base`, as on paper)."""
     body, first_line = strip_front_matter(article.path)
-    return web_markdown_html(body, article.path, first_line, folder, article.lang, labels)
+    return web_markdown_html(body, article.path, first_line, folder, article.lang, labels,
+                             link_base)
 
 
 def web_markdown_html(body: str, path: Path, first_line: int, folder: Path, lang: str,
-                      labels: dict[str, str]) -> str:
+                      labels: dict[str, str], link_base: str = "") -> str:
     """Markdown to HTML for the web (markup.render_markdown, medium "web"): the language's
     quotes and spaces, figures with captions, pull quotes, boxes, code, as on paper; but
     footnotes as notes at the end (`<section class="notes">`, headed `labels["notes"]`,
@@ -247,7 +250,7 @@ def web_markdown_html(body: str, path: Path, first_line: int, folder: Path, lang
     from ..markup import Source, render_markdown
 
     source = Source(path=path, first_line=first_line, folder=folder, lang=lang, id_prefix="",
-                    links="hidden", words=labels_words(labels))
+                    links="hidden", words=labels_words(labels), link_base=link_base)
     return render_markdown(body, source, medium="web").html
 
 
