@@ -117,6 +117,25 @@ def test_titles_and_names_keep_their_order_in_the_other_direction(tmp_path: Path
     assert persian and all(northgate.x1 < w.x0 for w in persian), line  # read right to left
 
 
+def test_code_never_stretches_a_justified_line(mini: Path) -> None:
+    """A line that holds code and would be loose (code's spaces do not stretch: the one
+    space before it took it all) is set ragged; from word boxes, its gaps stay usual."""
+    first = mini / "issues" / "issue-3" / "01-first.md"
+    code = ("`cargo build --release --target=x86_64-unknown-linux-gnu_with_a_very_long_suffix`"
+            " then `notespress::build::run_the_whole_pipeline(issue)` afterwards, and fix "
+            "`unfulfilled_lint_expectations` incorrectly reported when the lint is denied.")
+    first.write_text(first.read_text() + "".join(
+        f"\n{lead} {code}\n" for lead in ("Run", "Then run", "We ran", "Run it all", "So",
+                                            "Now we run it", "After the meeting run")))
+    pages = read_words(build(mini, "3", editions=["print"]).output("print").path)
+    lines = [line for page in pages for line in lines_of(page)
+             if any(w.text in ("cargo", "unfulfilled_lint_expectations") for w in line)]
+    assert lines
+    for line in lines:
+        gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(line)]
+        assert max(gaps) < 8, [(w.text, round(w.x0)) for w in line]  # (a space is 2-4 pt)
+
+
 def test_labels_are_in_the_article_language(langs) -> None:
     import re
 

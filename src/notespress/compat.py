@@ -241,6 +241,7 @@ def screen_picture_hook(make: Callable[[Any], XObjectData | None]) -> Iterator[N
 LOOSE_EM = 0.34  # a justified line whose spaces are stretched by more than this is loose
 EVEN_EM = 0.25  # a mended pair of lines stretched no more than this is good enough
 HOLD = 4  # lines kept back to mend a loose line with
+CODE_LOOSE_EM = 0.5  # a line holding code stretched more than this is set ragged instead
 LINES_KEPT = 3000  # lines laid out kept to be copied when asked for again (about 10 pages)
 TRACK_EM = 0.018  # the most letter spacing a loose line may take, per letter
 EVEN_SPACE_EM = 0.26  # what a loose line's spaces keep of their stretch when it is tracked
@@ -339,6 +340,16 @@ def _text_boxes(box: Any) -> Iterator[Any]:
             yield child
         elif type(child).__name__ in ("InlineBox", "LineBox"):
             yield from _text_boxes(child)
+
+
+def _holds_code(box: Any) -> bool:
+    """Whether a line holds inline code (whose spaces justification does not stretch)."""
+    for child in getattr(box, "children", None) or ():
+        element_tag = getattr(child, "element_tag", "")
+        if element_tag == "code" or (type(child).__name__ == "InlineBox"
+                                     and _holds_code(child)):
+            return True
+    return False
 
 
 def _track(line: Any) -> None:
@@ -509,12 +520,16 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                              and box.style["text_align_all"] == "justify")
 
         def lay(self, y: float, skip: Any, first: bool, no_hyphen: bool,
-                width: float | None = None) -> _Held:
+                width: float | None = None, ragged: bool = False) -> _Held:
             """One line from `skip` at `y` (the paragraph's first with `first`), without
             automatic hyphens with `no_hyphen`, and broken to fit `width` (then justified
-            to the column's width) when given."""
+            to the column's width) when given; with `ragged`, not justified (a line that
+            holds code and would be loose: code's spaces do not stretch, so the few spaces
+            around it took all the stretch)."""
             box, block_box = self.box, self.block
-            key = (id(box), block_box.width, repr(skip), first, no_hyphen, width)
+            if ragged:
+                width = block_box.width
+            key = (id(box), block_box.width, repr(skip), first, no_hyphen, width, ragged)
             known = laid.get(key)
             if known is not None:  # the same line, laid out before: a copy, moved here
                 line = known[1].deepcopy()
@@ -536,9 +551,12 @@ def even_lines(ladder: int = 2, avoid_turns: bool = True) -> Iterator[None]:
                 state.no_hyphen = before
                 block_box.width = saved[0]
                 box.style["text_align_all"], box.style["text_align_last"] = saved[1:]
+            if line is not None and width is not None and not ragged:
+                inline.text_align(self.context, line, block_box.width, resume_at is None)
+            if line is not None and not ragged and self.mendable and resume_at is not None \
+                    and _stretch(line) > CODE_LOOSE_EM and _holds_code(line):
+                return self.lay(y, skip, first, no_hyphen, ragged=True)
             if line is not None:
-                if width is not None:
-                    inline.text_align(self.context, line, block_box.width, resume_at is None)
                 inline.handle_leader(self.context, line, block_box)
                 if self.mendable and resume_at is not None and _stretch(line) > LOOSE_EM:
                     _track(line)  # (still loose if given as it is: see `finish`)
