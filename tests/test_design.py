@@ -136,6 +136,32 @@ def test_code_never_stretches_a_justified_line(mini: Path) -> None:
         assert max(gaps) < 8, [(w.text, round(w.x0)) for w in line]  # (a space is 2-4 pt)
 
 
+def test_a_name_in_a_link_is_not_cut_at_a_lines_end(tmp_path: Path) -> None:
+    """Names linked one after another, in an English line of a Persian article: each word
+    whole on its line (WeasyPrint took the first word of a link for a line's start, and
+    cut it without a hyphen where it did not fit: "Christin|e Abernathy")."""
+    from notespress.api import init
+
+    from notespress.newissue import create_issue
+
+    root = init(tmp_path / "fa", name="یادداشت‌ها", lang="fa").root
+    issue = create_issue(root).folder  # (issue-2, no title: the lead under the masthead)
+    for old in issue.glob("*.md"):
+        old.unlink()
+    names = ["Andrew Clark", "Brian Vaughn", "Christine Abernathy", "Dan Abramov",
+             "Rachel Nabors", "Rick Hanlon", "Sebastian Markbage", "Seth Webster"]
+    links = ", ".join(f"[{n}](https://example.org/{n.split()[0].lower()})" for n in names)
+    (issue / "01-plan.md").write_text(
+        f"---\ntitle: برنامه برای ری‌اکت ۱۸\nauthor: {', '.join(names)}\n---\n\n"
+        f"June 8, 2021 by {links}\n\nتیم ری‌اکت برای به اشتراک گذاشتن چند بروزرسانی هیجان "
+        "زده است.\n")
+    path = build(root, "issue-2", editions=["print"]).output("print").path
+    words = {w.text.strip(",.") for page in read_words(path) for line in lines_of(page)
+             for w in line}
+    cut = {word[:end] for name in names for word in name.split() for end in range(3, len(word))}
+    assert not cut & words, sorted(cut & words)  # ("Christin", then "e" on the next line)
+
+
 def test_labels_are_in_the_article_language(langs) -> None:
     import re
 
@@ -413,7 +439,7 @@ def test_the_report_agrees_with_the_outside_check(demo, demo_check) -> None:
 
 def test_ragged_text_and_no_hyphens_when_asked(mini: Path) -> None:
     config = mini / "notespress.yaml"
-    article = mini / "issues" / "issue-3" / "02-second.md"
+    article = mini / "issues" / "issue-3" / "01-first.md"  # the lead, on the cover
     article.write_text(article.read_text() + "\n" + " ".join(
         ["Delegates from every shift reported on the speed-up of the line."] * 30) + "\n")
     config.write_text(config.read_text() + "justify: false\nhyphenate: false\n")
