@@ -141,7 +141,6 @@ def test_a_name_in_a_link_is_not_cut_at_a_lines_end(tmp_path: Path) -> None:
     whole on its line (WeasyPrint took the first word of a link for a line's start, and
     cut it without a hyphen where it did not fit: "Christin|e Abernathy")."""
     from notespress.api import init
-
     from notespress.newissue import create_issue
 
     root = init(tmp_path / "fa", name="یادداشت‌ها", lang="fa").root
