@@ -94,3 +94,15 @@ def test_links_to_pages_of_a_website_need_link_base(mini: Path) -> None:
     assert result.exit_code == 1
     assert "03-links.md:6: link '/guide/start' is a path on a website" in result.output
     assert "link_base" in result.output
+
+
+def test_an_article_can_name_its_own_website(mini: Path) -> None:
+    """Articles from two websites in one issue: each resolves its root-relative links
+    against its own `link_base` (front matter), the issue's serving the others."""
+    add_article(mini)  # (issue.yaml lists no articles: every .md of the folder)
+    (mini / "issues" / "issue-3" / "04-vue.md").write_text(
+        "---\ntitle: Les composants\nlink_base: https://fr.vuejs.org/\n---\n\n"
+        "Voir [le guide](/guide/essentials).\n", encoding="utf-8")
+    printed = text(build(mini, "3", editions=["print"]).output("print").path)
+    assert "https://fr.vuejs.org/guide/essentials" in printed
+    assert "https://union.example.org/guide/start" in printed

@@ -64,6 +64,7 @@ class Article:
     block_ends: tuple[int, ...] = ()  # where each top-level block ends in `html`
     words: int = 0
     anchors: frozenset[str] = frozenset()  # the ids of its headings
+    link_base: str = ""  # its own link_base (front matter), else ""
     references: tuple[tuple[str, int, str], ...] = ()  # links to other articles (markup.py)
 
 
@@ -223,6 +224,9 @@ ARTICLE_FIELDS = (
     s.Field("translator", s.text(max_length=300), help="printed beside the author: "
             "Translated by ..."),
     s.Field("lang", s.language(), help="the article's language (default: the issue's)"),
+    s.Field("link_base", s.url(), help="the website this article's relative and "
+            "root-relative links belong to (default: the issue's link_base), e.g. "
+            "https://example.org/docs/"),
     s.Field("summary", s.text(max_length=2000, one_line=False),
             help="one or two sentences: a teaser on the cover (for the articles after the "
                  "first), and the article's description in the email and the web edition"),
@@ -363,7 +367,7 @@ def _load_article(root: Path, path: Path, folder: Path, issue_lang: str,
     slugs.add(slug)
     rendered = render_markdown(doc.body, Source(
         path=path, first_line=doc.body_line, folder=folder, lang=lang, id_prefix=f"{slug}-",
-        links=production.links, link_base=production.link_base,
+        links=production.links, link_base=values.get("link_base") or production.link_base,
         words=load_strings(root, lang), cache=root / "build" / ".cache" / "pictures"))
     found = problems.items + rendered.problems
     if problems.errors:
@@ -371,6 +375,7 @@ def _load_article(root: Path, path: Path, folder: Path, issue_lang: str,
     article = Article(path=path, slug=slug, title=title, lang=lang, html=rendered.html,
                       images=tuple(rendered.images), block_ends=rendered.block_ends,
                       words=len(doc.body.split()), anchors=frozenset(rendered.anchors),
-                      references=tuple(rendered.references), **fields)
+                      references=tuple(rendered.references),
+                      link_base=values.get("link_base", ""), **fields)
     return article, found
 

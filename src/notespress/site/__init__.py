@@ -161,7 +161,8 @@ def make_issue(site: Site, issue: Issue, pdfs: list[adapters.Pdf]
         path = paths[article.path.resolve()]
         html = adapters.web_article_html(article, issue.folder, {
             **words, "notes": words["notes"], "back": words["site_back_to_text"],
-            "table": words["site_table"]}, link_base=issue.production.link_base)
+            "table": words["site_table"]},
+            link_base=article.link_base or issue.production.link_base)
         placed = content.place(html, page=path, base=base, source=article.path,
                                folder=issue.folder, pages=paths, cache=site.cache,
                                hashes=site.hashes)
