@@ -161,6 +161,21 @@ def test_a_name_in_a_link_is_not_cut_at_a_lines_end(tmp_path: Path) -> None:
     assert not cut & words, sorted(cut & words)  # ("Christin", then "e" on the next line)
 
 
+def test_list_items_are_set_ragged(mini: Path) -> None:
+    """A digest's list of links and names is ragged: its lines end where their words do."""
+    first = mini / "issues" / "issue-3" / "01-first.md"
+    item = ("Protecting the standard library from accidental breakage, with a review of the "
+            "whole build and the migration of the seven remaining manual workflows")
+    first.write_text(first.read_text() + "\n" + "".join(f"- {item} ({n})\n" for n in range(6)))
+    pages = read_words(build(mini, "3", editions=["print"]).output("print").path)
+    lines = [line for page in pages for line in lines_of(page)
+             if {"workflows", "standard", "whole", "migration"} & {w.text for w in line}]
+    inner = [line for line in lines if not line[-1].text.endswith(")")]  # not an item's last
+    margin = max(line[-1].x1 for line in inner)
+    # justified, every line of an item but its last would end at the column's edge
+    assert any(margin - line[-1].x1 > 5 for line in inner), [ln[-1].x1 for ln in inner]
+
+
 def test_labels_are_in_the_article_language(langs) -> None:
     import re
 
