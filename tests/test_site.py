@@ -114,6 +114,7 @@ def test_links_are_pointed_at_the_site_or_made_plain_text(tmp_path: Path) -> Non
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 a report")
     (tmp_path / "02-other.md").write_text("---\ntitle: x\n---\n")
     source = tmp_path / "01-this.md"
+    source.write_text("---\ntitle: x\n---\n\nSee [lost](#nowhere).\n\n[missing](missing.pdf)\n")
     body = ('<h2 id="lessons">Lessons</h2><p><a href="#lessons">up</a> <a href="#nowhere">'
             'lost</a> <a href="02-other.md#part">other</a> <a href="report.pdf">report</a> '
             '<a href="missing.pdf">missing</a> <a href="https://example.org/">out</a></p>')
@@ -130,6 +131,7 @@ def test_links_are_pointed_at_the_site_or_made_plain_text(tmp_path: Path) -> Non
     said = [p.message for p in placed.problems]
     assert len(said) == 2 and "'#nowhere' points to no heading" in said[0]
     assert "'missing.pdf' points to no file" in said[1]
+    assert [p.line for p in placed.problems] == [5, 7]  # where the editor finds them
 
 
 def test_root_relative_links_follow_the_issues_link_base_as_on_paper(mini: Path) -> None:

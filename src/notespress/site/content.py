@@ -133,7 +133,8 @@ def place(body: str, *, page: str, base: str, source: Path, folder: Path,
                 and parts.fragment and unquote(parts.fragment) not in ids):
             placed.problems.append(Problem(source, f"link '{target}' points to no heading or "
                                                    "note of the article: on the web it is "
-                                                   "plain text", severity="warning"))
+                                                   "plain text", line=_line_of(source, target),
+                                           severity="warning"))
             del attributes["href"]
             return _tag("a", attributes)
         if target is None or parts.scheme or parts.netloc or not parts.path:
@@ -149,12 +150,27 @@ def place(body: str, *, page: str, base: str, source: Path, folder: Path,
         else:
             placed.problems.append(Problem(source, f"link '{target}' points to no file in "
                                                    f"{folder.name}/: on the web it is plain "
-                                                   "text", severity="warning"))
+                                                   "text", line=_line_of(source, target),
+                                           severity="warning"))
             del attributes["href"]
         return _tag("a", attributes)
 
     placed.html = TAG_RE.sub(replace, body)
     return placed
+
+
+def _line_of(source: Path, target: str) -> int | None:
+    """The first line of the article's file that holds `target` (as written, or with its
+    escapes undone): where the editor finds the link."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return None
+    for written in dict.fromkeys((html.unescape(target), unquote(html.unescape(target)))):
+        number = next((n for n, line in enumerate(lines, 1) if written in line), None)
+        if number is not None:
+            return number
+    return None
 
 
 NOTE_CALL_RE = re.compile(r'<sup class="note-call">.*?</sup>', re.S)
