@@ -438,6 +438,8 @@ def test_the_cli_makes_the_site_and_build_all_can_too(langs: Path) -> None:
         result.output)
     again = runner.invoke(app, ["site", "--no-pdfs", "-w", str(langs)])
     assert "up to date" in again.output
+    # not on a terminal: no progress bar's label printed on a line of its own
+    assert not {"PDF editions", "building"} & {line.strip() for line in again.output.splitlines()}
     (langs / "platform" / "fa.md").write_text("## ما\n\nما انترناسیونالیست هستیم.\n")
     built = runner.invoke(app, ["build", "--all", "--site", "-e", "screen", "-w", str(langs)])
     assert built.exit_code == 0, built.output

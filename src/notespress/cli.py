@@ -222,8 +222,7 @@ def _build_all(workspace: Path | None, options: Any, jobs: int | None, debug: bo
     from . import api
 
     root = _run(lambda: _workspace(workspace), debug)
-    with typer.progressbar(length=len(list((root / "issues").glob("*/issue.yaml"))),
-                           label="building", file=sys.stderr) as bar:
+    with _progressbar(len(list((root / "issues").glob("*/issue.yaml"))), "building") as bar:
 
         def progress(name: str, done: int, total: int) -> None:
             bar.update(1)
@@ -270,11 +269,33 @@ def site(
     _make_site(workspace, force, no_pdfs, jobs, debug)
 
 
+class _NoBar:
+    """A progress bar that shows nothing (output that is not a terminal: a log, a pipe)."""
+
+    length = 0
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        return None
+
+
+def _progressbar(length: int, label: str, **options: Any) -> Any:
+    """typer's progress bar on a terminal; nothing elsewhere (it printed its label alone)."""
+    if not sys.stderr.isatty():
+        return _NoBar()
+    return typer.progressbar(length=length, label=label, file=sys.stderr, **options)
+
+
 def _make_site(workspace: Path | None, force: bool, no_pdfs: bool, jobs: int | None,
                debug: bool) -> None:
     from .site import build_site
 
-    bar = typer.progressbar(length=0, label="PDF editions", file=sys.stderr)
+    bar = _progressbar(0, "PDF editions")
 
     def progress(name: str, done: int, total: int) -> None:
         bar.length = total
@@ -382,9 +403,8 @@ def mail(
 
         def started(total: int) -> None:
             nonlocal bar
-            bar = stack.enter_context(typer.progressbar(
-                length=total, label="sending" if send else "writing", file=sys.stderr,
-                update_min_steps=max(1, total // 200)))
+            bar = stack.enter_context(_progressbar(
+                total, "sending" if send else "writing", update_min_steps=max(1, total // 200)))
 
         def progress(subscriber: Any, state: str) -> None:
             if bar is not None:

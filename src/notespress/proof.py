@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .errors import NotespressError, Problem
 from .listing import ArticleStats, article_table, destination_pages, pages_filled
+from .markup_bidi import bidi_html
 
 THUMB_HEIGHT = 300  # CSS px, one per pixel of the sheet
 SPREADS_PER_ROW = 4
@@ -118,18 +119,18 @@ def sheet_html(title: list[str], pictures: list[Path], roles: list[PageRole],
                 colour = "linear-gradient(to right, " + ", ".join(
                     f"{c} {k * share:.0f}%, {c} {(k + 1) * share:.0f}%"
                     for k, c in enumerate(colours)) + ")"
-                label = " / ".join(f"{i + 1} · {rows[i].title}"
+                label = " / ".join(f"{i + 1} · {bidi_html(rows[i].title, rows[i].lang)}"
                                    for i in (role.opening or ((role.article,) if role.first
                                                               else ())))
             elif role.kind == "padding":
-                colour, label = "#ddd", "padding"
+                colour, label = "#ddd", "house page"
             elif role.kind == "platform":
                 colour = "#555"
-                label = platform_title if role.first else ""
+                label = bidi_html(platform_title) if role.first else ""
             figures.append(
                 f'<div class="page" style="width:{width}px">'
                 f'<div class="band" style="background:{colour}"></div>'
-                f'<div class="label" dir="auto">{e(label)}</div>'
+                f'<div class="label">{label}</div>'
                 f'<img src="data:image/png;base64,{data}" width="{width}" height="{height}" '
                 f'alt="page {number}"><div class="folio">{number}</div></div>')
         parts.append(f'<div class="spread">{"".join(figures)}</div>')
@@ -138,8 +139,8 @@ def sheet_html(title: list[str], pictures: list[Path], roles: list[PageRole],
         colour = COLOURS[(index - 1) % len(COLOURS)]
         cells.append(
             f'<tr><td class="n"><span class="swatch" style="background:{colour}"></span>'
-            f'{index}</td><td dir="auto" lang="{e(row.lang)}">{e(row.title)}</td>'
-            f'<td dir="auto">{e(row.author)}</td><td class="n">{row.page_span("–")}</td>'
+            f'{index}</td><td lang="{e(row.lang)}">{bidi_html(row.title, row.lang)}</td>'
+            f'<td>{bidi_html(row.author, row.lang)}</td><td class="n">{row.page_span("–")}</td>'
             f'<td class="n">{row.page_count or ""}</td><td class="n">{row.words:,}</td>'
             f'<td class="n">{row.pictures}</td><td class="n">{row.minutes} min</td></tr>')
     words = sum(r.words for r in rows)
