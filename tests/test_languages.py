@@ -96,6 +96,20 @@ def test_persian_issue_reads_right_to_left(langs) -> None:
     assert not re.search(r"\. ?[0-9]\s*$", first, re.MULTILINE)
 
 
+def test_persian_datelines_are_not_separated_by_a_dot(langs) -> None:
+    """A middle dot between Persian digits reads as the Persian zero (۱ · ۱ as ۱۰۱): the
+    running head, the colophon and the cover's volume line use the strings table's `sep`."""
+    _root, results = langs
+    text = subprocess.run(["pdftotext", str(results["issue-2"].output("print").path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "|" in text
+    assert not re.search(r"[\u0600-\u06ff]\s*·|·\s*[\u0600-\u06ff]", text), re.findall(
+        r".{0,12}·.{0,12}", text)
+    english = subprocess.run(["pdftotext", str(results["issue-3"].output("print").path), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    assert " · " in english
+
+
 def test_persian_footnote_calls_use_persian_digits(langs) -> None:
     _, results = langs
     first = Pdf(results["issue-2"].output("print").path).raw_pages[0]
