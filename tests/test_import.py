@@ -243,6 +243,25 @@ Voir <a href="/autre">l'autre article</a>.<br>Ligne suivante.</p>
     build(mini, "3", editions=("screen",))
 
 
+def test_a_web_page_with_a_menu_above_its_heading_and_an_empty_one(tmp_path: Path,
+                                                                   mini: Path) -> None:
+    """The title is the first heading below a menu (not the site's <title>); a document
+    of which nothing could be read says so."""
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>My Site | Home</title></head><body><p><a href='/'>Home</a> "
+        "<a href='/about'>About</a></p><h1>Rent strike</h1><p>The tenants stopped paying "
+        "rent on Monday.</p></body></html>", encoding="utf-8")
+    (tmp_path / "empty.html").write_text("<html><head><title>Drawing</title></head><body>"
+                                         "<h1>Drawing</h1></body></html>", encoding="utf-8")
+    page, empty = import_files(mini, [tmp_path / "page.html", tmp_path / "empty.html"]
+                               ).imported
+    meta, body = _front(page.article)
+    assert meta["title"] == "Rent strike" and page.article.name.endswith("rent-strike.md")
+    assert "Home" not in body and body.strip().startswith("The tenants")
+    assert any(x.what == "text" and "nothing of the document" in x.detail
+               for x in empty.lost), empty.lost
+
+
 @pytest.mark.parametrize(("head", "kind"), [
     ('+++\ntitle = "Rent strike"\nauthors = ["Lu Wen", "Bo Li"]\nlanguageCode = "it"\n'
      'description = "Why tenants stopped paying."\n+++\n', "toml"),

@@ -53,6 +53,10 @@ def convert(path: Path, issue_lang: str = "en") -> Converted:
         cleaned = clean(blocks, source.kind, source.scan, resolver)
         blocks, front = settle_front(cleaned.blocks, front, source.kind, path.stem, title_page)
         blocks, unlinked = settle_internal_links(blocks)
+        if not plain(blocks).strip() and not resolver.pictures:
+            unlinked.append(Lost("text", "nothing of the document's body could be read (a "
+                                         "drawing, a chart or an object?): the article is "
+                                         "empty; copy its text in by hand"))
         text = plain(blocks)
         front = replace(front, lang=normal_lang(front.lang or issue_lang, text)
                         or normal_lang(issue_lang, text))

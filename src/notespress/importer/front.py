@@ -109,8 +109,22 @@ def _drop_title_page(blocks: list[Block], title_page: set[str]) -> None:
         del blocks[index]
 
 
+MENU_WORDS = 12  # the most words of a line above a web page's first heading (a menu)
+
+
+def _drop_menu(blocks: list[Block]) -> None:
+    """A web page's lines above its first heading, when they are short (a menu, "Home",
+    a breadcrumb): the page's text starts at its heading."""
+    heading = next((i for i, b in enumerate(blocks[:8]) if b["t"] == "Header"), None)
+    if heading and all(len(plain([b]).split()) <= MENU_WORDS for b in blocks[:heading]):
+        del blocks[:heading]
+
+
 def _take_title(blocks: list[Block], front: Front, kind: str, file_stem: str) -> Front:
-    """The title, dropped from the body where it is the first line."""
+    """The title, dropped from the body where it is the first line (for a web page, its
+    first heading, below any menu)."""
+    if kind == "html":
+        _drop_menu(blocks)
     first = _first_text(blocks)
     if first is None:
         heading = None
