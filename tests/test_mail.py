@@ -300,3 +300,23 @@ def test_a_line_cut_short_by_a_crash_does_not_spoil_the_log(workspace: Path,
     again = send(workspace, server)  # every line written after the cut one is read
     assert again.report.sent == [] and again.report.skipped_sent == 6
     assert server.count_by_recipient() == dict.fromkeys(SUBSCRIBERS[1:], 1)
+
+
+def test_a_language_without_mail_layouts_gets_them_whole_in_english(workspace: Path) -> None:
+    """A Persian subscriber of a publication with English and French mail layouts: the
+    English message, date included (it printed 'No. 3, مه ۲۰۲۶'), and says so."""
+    (workspace / "subscribers.csv").write_text("email,name,lang\nsara@example.org,Sara,fa\n"
+                                               "jean@example.org,Jean,fr\n")
+    result = runner.invoke(app, ["mail", "3", "-w", str(workspace), "-s",
+                                 str(workspace / "subscribers.csv")])
+    assert result.exit_code == 0, result.output
+    messages = {}
+    for path in (workspace / "build/issue-3/mail").glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        messages[str(message["To"])] = message
+    (persian,) = [m for to, m in messages.items() if "sara" in to]
+    text = persian.get_body(("plain",)).get_content()
+    assert "Dear Sara" in text and not any("\u0600" <= c <= "\u06ff" for c in text), text
+    assert persian["Content-Language"] == "en"
+    (french,) = [m for to, m in messages.items() if "jean" in to]
+    assert french["Content-Language"] == "fr"

@@ -129,11 +129,16 @@ class Composer:
         NotespressError naming the file and line when one of them is broken."""
         if lang not in self._languages:
             try:
+                text = _template(self.text_env, "mail.txt", lang)
+                # a language without its own mail layouts gets the default ones: then the
+                # date and words in their language too, not half and half (notespress's own
+                # mail.txt is English; a publication's own, in its language)
+                written = lang if _is_for(text, lang) else (
+                    "en" if _is_builtin(text) else self.pub.lang)
                 self._languages[lang] = Language(
-                    lang=lang, strings=load_strings(self.pub.root, lang),
-                    text=_template(self.text_env, "mail.txt", lang),
-                    html=_template(self.html_env, "mail.html", lang),
-                    date=long_date(self.issue.date, lang))
+                    lang=written, strings=load_strings(self.pub.root, written),
+                    text=text, html=_template(self.html_env, "mail.html", written),
+                    date=long_date(self.issue.date, written))
             except jinja2.TemplateSyntaxError as exc:
                 raise NotespressError(Problem(Path(exc.filename) if exc.filename else None,
                                               f"template error: {exc.message}",
@@ -148,8 +153,8 @@ class Composer:
 
     def compose(self, subscriber: Subscriber) -> EmailMessage:
         """One subscriber's message, in their language where the layouts have it."""
-        lang = subscriber.lang or self.issue.lang
-        parts = self.language(lang)
+        parts = self.language(subscriber.lang or self.issue.lang)
+        lang = parts.lang
         unsubscribe_url = (fill_url(self.settings.unsubscribe_url, email=subscriber.email)
                            if self.settings.unsubscribe_url else "")
         context = {
@@ -224,6 +229,20 @@ class _Writer(BytesGenerator):
             BytesGenerator(buffer, mangle_from_=False, policy=policy).flatten(msg)
             self.cache[key] = buffer.getvalue()
         self.out.write(self.cache[key])
+
+
+def _is_for(template: jinja2.Template, lang: str) -> bool:
+    """Whether a mail layout is the one of `lang` (mail.fr.txt), not the default."""
+    parts = (template.name or "").rsplit("/", 1)[-1].split(".")
+    return len(parts) == 3 and parts[1] in (lang, lang.split("-")[0])
+
+
+def _is_builtin(template: jinja2.Template) -> bool:
+    """Whether a layout is notespress's own (not the publication's copy)."""
+    from ..resources import default_layouts
+
+    return template.filename is not None and Path(template.filename).resolve().is_relative_to(
+        default_layouts().resolve())
 
 
 def _template(env: jinja2.Environment, name: str, lang: str) -> jinja2.Template:
