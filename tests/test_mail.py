@@ -79,7 +79,8 @@ def test_sends_once_with_headers_and_attachment(workspace: Path, server: FaultyS
     for message in server.received:
         assert message["From"] == "Mini Bulletin <bulletin@mini.example.org>"
         assert message["To"] and message["Date"]
-        assert message["Subject"] == "Mini Bulletin No. 3: A fixture issue"
+        number = "nº" if message["Content-Language"] == "fr" else "No."  # (their language)
+        assert message["Subject"] == f"Mini Bulletin {number} 3: A fixture issue"
         assert message["List-Id"] == "Mini Bulletin <mini-bulletin.mini.example.org>"
         unsubscribe = message["List-Unsubscribe"]
         assert "<mailto:bulletin@mini.example.org?subject=unsubscribe>" in unsubscribe
@@ -303,9 +304,11 @@ def test_a_line_cut_short_by_a_crash_does_not_spoil_the_log(workspace: Path,
 
 
 def test_a_language_without_mail_layouts_gets_them_whole_in_english(workspace: Path) -> None:
-    """A Persian subscriber of a publication with English and French mail layouts: the
-    English message, date included (it printed 'No. 3, مه ۲۰۲۶'), and says so."""
-    (workspace / "subscribers.csv").write_text("email,name,lang\nsara@example.org,Sara,fa\n"
+    """An Italian subscriber (no mail.it layouts): the English message, date included (a
+    Persian one printed 'No. 3, مه ۲۰۲۶' before mail.fa existed); a Persian one gets the
+    Persian layouts, right to left, with Persian digits."""
+    (workspace / "subscribers.csv").write_text("email,name,lang\nluca@example.org,Luca,it\n"
+                                               "sara@example.org,Sara,fa\n"
                                                "jean@example.org,Jean,fr\n")
     result = runner.invoke(app, ["mail", "3", "-w", str(workspace), "-s",
                                  str(workspace / "subscribers.csv")])
@@ -313,10 +316,15 @@ def test_a_language_without_mail_layouts_gets_them_whole_in_english(workspace: P
     messages = {}
     for path in (workspace / "build/issue-3/mail").glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        messages[str(message["To"])] = message
-    (persian,) = [m for to, m in messages.items() if "sara" in to]
-    text = persian.get_body(("plain",)).get_content()
-    assert "Dear Sara" in text and not any("\u0600" <= c <= "\u06ff" for c in text), text
-    assert persian["Content-Language"] == "en"
-    (french,) = [m for to, m in messages.items() if "jean" in to]
-    assert french["Content-Language"] == "fr"
+        messages[str(message["To"]).split()[0]] = message
+    text = messages["Luca"].get_body(("plain",)).get_content()
+    assert "Dear Luca" in text and "May 2026" in text, text
+    assert messages["Luca"]["Content-Language"] == "en"
+    assert messages["Jean"]["Content-Language"] == "fr"
+    persian = messages["Sara"]
+    assert persian["Content-Language"] == "fa"
+    assert "سلام Sara" in persian.get_body(("plain",)).get_content()
+    html = persian.get_body(("html",)).get_content()
+    assert 'dir="rtl"' in html and "شمارهٔ ۳" in html
+    assert persian["Subject"] == "Mini Bulletin شماره ۳: A fixture issue"
+    assert messages["Jean"]["Subject"] == "Mini Bulletin nº 3: A fixture issue"

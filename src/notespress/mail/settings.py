@@ -21,7 +21,7 @@ from .headers import header_problem, parse_mailbox, url_problem, valid_email
 
 SECURITY = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-DEFAULT_SUBJECT = ("{{ pub.name }} No. {{ issue.number }}"
+DEFAULT_SUBJECT = ("{{ pub.name }} {{ strings.issue_no }} {{ issue.number | digits(lang) }}"
                    "{% if issue.title %}: {{ issue.title }}{% endif %}")
 LIST_ID_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)+$")
 HOST_RE = re.compile(r"^[A-Za-z0-9._:-]+$")
