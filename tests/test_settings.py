@@ -44,6 +44,14 @@ def test_a_value_with_a_colon_says_to_quote_it(ws: Path) -> None:
     assert "01-first.md:" in result.output
 
 
+def test_a_quote_never_closed_is_found_on_its_line(ws: Path) -> None:
+    set_front_matter(ws, "title:", 'title: "The strike\nold_title:')
+    result = run(ws, "build", "3")
+    assert result.exit_code == 1
+    assert "01-first.md:2: " in result.output, result.output  # the title's line
+    assert "a quote is opened and never closed" in result.output
+
+
 def test_a_key_in_capitals_says_keys_are_lowercase(ws: Path) -> None:
     set_front_matter(ws, "title:", "Title:")
     result = run(ws, "build", "3")

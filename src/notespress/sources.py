@@ -73,6 +73,10 @@ YAML_HINTS = {
     "found undefined alias": "YAML aliases (*name) are not allowed here; write the value out",
     "could not find expected ':'": "each line is 'key: value'; a value that goes on to a "
                                    "second line must be in quotes",
+    "found unexpected end of stream": "a quote is opened and never closed: close it at the "
+                                      "end of the value, e.g. title: \"The strike\"",
+    "found unknown escape character": "inside double quotes a backslash starts an escape: "
+                                      "use single quotes, or write \\\\",
 }
 
 
@@ -84,9 +88,11 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0, what: str = "file") 
         node = yaml.compose(text, Loader=_loader())
         data = yaml.load(text, Loader=_loader()) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
         reason = exc.problem or "invalid YAML"
+        mark = exc.problem_mark or exc.context_mark
+        if reason.startswith("found unexpected end of stream") and exc.context_mark:
+            mark = exc.context_mark  # where the quote that is never closed opens
+        line = mark.line + 1 + line_offset if mark else None
         if "could not determine a constructor" in reason:
             reason = f"YAML tag {reason.split('tag ', 1)[-1]} is not allowed"
         hint = next((h for p, h in YAML_HINTS.items() if reason.startswith(p)), "")
