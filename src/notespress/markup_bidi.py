@@ -253,8 +253,12 @@ def bidi_html(text: str, lang: str = "") -> str:
     English contents list, English names in a Persian one."""
     from html import escape
 
+    from .typography import is_rtl
+
     direction = text_direction(text, lang)
     tokens = isolate([Token("text", "", 0, content=text)], direction == "rtl")
     inner = "".join(t.content if t.type == "html_inline" else escape(t.content, quote=False)
                     for t in tokens)
+    if len(tokens) == 1 and direction == ("rtl" if is_rtl(lang) else "ltr"):
+        return inner  # (all in the direction around it: no element, which costs layout time)
     return f'<span dir="{direction}">{inner}</span>'
