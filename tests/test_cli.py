@@ -90,3 +90,12 @@ def test_init_rejects_a_bad_page_size_and_language(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "--page-size 'a9'" in result.output and "--lang 'English'" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_debug_before_or_after_the_command_shows_the_traceback(mini: Path) -> None:
+    for args in (["--debug", "build", "issue-99"], ["build", "issue-99", "--debug"]):
+        result = runner.invoke(app, [*args[:-1], "-w", str(mini), args[-1]]
+                               if args[-1] == "--debug" else [*args, "-w", str(mini)])
+        assert result.exit_code == 1 and "Traceback" in result.output, (args, result.output)
+    plain = runner.invoke(app, ["build", "issue-99", "-w", str(mini)])
+    assert plain.exit_code == 1 and "Traceback" not in plain.output

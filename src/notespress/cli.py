@@ -42,7 +42,8 @@ Workspace = Annotated[
 
 def _run(action: Callable[[], T], debug: bool, kept: str = "") -> T:
     """Run a command's one call; report problems one per line (and `kept`, what was kept),
-    exit non-zero on error."""
+    exit non-zero on error. (--debug counts before the command's name too.)"""
+    debug = debug or _DEBUG_BEFORE[0]
     try:
         return action()
     except NotespressError as exc:
@@ -73,6 +74,11 @@ def _run(action: Callable[[], T], debug: bool, kept: str = "") -> T:
             typer.echo(f"error: internal error: {type(exc).__name__}: {exc} "
                        "(run again with --debug for the traceback)", err=True)
         raise typer.Exit(2) from None
+
+
+# --debug given before the command's name: set by the app's callback, which runs first on
+# every invocation (a one-item list rather than a global statement)
+_DEBUG_BEFORE = [False]
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -120,12 +126,15 @@ def _version(value: bool) -> None:
 def _options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show notespress's version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error "
+                                        "(for a bug report), whatever the command.")] = False,
 ) -> None:
     """Turn a folder of Markdown articles into a newsletter to print, fold, staple and email.
 
     Start with 'notespress init DIR', then 'notespress new', 'notespress import FILE',
     'notespress preview ISSUE', 'notespress build ISSUE'.
     """
+    _DEBUG_BEFORE[0] = debug
 
 
 @app.command()
