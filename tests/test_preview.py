@@ -55,16 +55,23 @@ PARAGRAPH = ("Workers on the night shift met in the canteen and chose three dele
              "each recallable at any time by the meeting that chose them. ") * 6
 
 
-@pytest.fixture
-def three_articles(mini: Path):
-    """The fixture issue with three articles of a few pages each."""
+def _longer_articles(mini: Path, paragraphs: int, settings: str = "") -> Path:
+    """The fixture issue's second article, and a third, made `paragraphs` paragraphs long;
+    `settings` added to issue.yaml. Returns the issue folder."""
     folder = mini / "issues/issue-3"
     for name, title in (("02-second.md", "The second article"),
                         ("03-third.md", "The third article")):
         (folder / name).write_text(f"---\ntitle: {title}\n---\n\n" + "\n\n".join(
-            f"{n}. {PARAGRAPH}" for n in range(14)) + "\n")
+            f"{n}. {PARAGRAPH}" for n in range(paragraphs)) + "\n")
     yaml_path = folder / "issue.yaml"
-    yaml_path.write_text(yaml_path.read_text() + "  - 03-third.md\narticle_start: page\n")
+    yaml_path.write_text(yaml_path.read_text() + "  - 03-third.md\n" + settings)
+    return folder
+
+
+@pytest.fixture
+def three_articles(mini: Path):
+    """The fixture issue with three articles of a few pages each."""
+    _longer_articles(mini, paragraphs=14, settings="article_start: page\n")
     running = start_preview(mini, "3", port=0)
     try:
         yield mini, running
@@ -131,13 +138,7 @@ def test_articles_that_run_on_show_a_draft_then_the_whole_issue(mini: Path) -> N
     """With articles running on (the default), an edited article is laid out alone and
     shown at once (a draft, provisional), then the whole issue: the same pages a build
     makes."""
-    folder = mini / "issues/issue-3"
-    for name, title in (("02-second.md", "The second article"),
-                        ("03-third.md", "The third article")):
-        (folder / name).write_text(f"---\ntitle: {title}\n---\n\n" + "\n\n".join(
-            f"{n}. {PARAGRAPH}" for n in range(9)) + "\n")
-    yaml_path = folder / "issue.yaml"
-    yaml_path.write_text(yaml_path.read_text() + "  - 03-third.md\n")
+    folder = _longer_articles(mini, paragraphs=9)
     running = start_preview(mini, "3", port=0)
     try:
         first = _settled(running, _wait(running, 0))

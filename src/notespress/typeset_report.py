@@ -210,7 +210,7 @@ def laid_pages(document: Any) -> list[LaidPage]:
             classes = ((getattr(box, "element", None) is not None
                        and box.element.get("class")) or "").split()
             if "article-head" in classes and kind == "BlockBox" and _line_text(box):
-                title = next((_line_text(c) for c in box.children if _line_text(c)), "")
+                title = next((text for c in box.children if (text := _line_text(c))), "")
                 heads[section_of(ancestors, box)] = title[:40]  # (the title, not the deck)
             if (kind in ("LineBox", "InlineReplacedBox", "BlockReplacedBox")
                     or "picture-box" in classes) and any(
